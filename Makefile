@@ -1,0 +1,84 @@
+# cinder — GNU make + pkg-config.
+#   make          build build/cinder
+#   make run      install dependencies, build, serve on 127.0.0.1:3002 (data in ./data)
+#   make test     install test dependencies, build, run every test (unit tests under ASan+UBSan)
+#   make bench    run the benchmarks in bench/
+#   make format   apply .clang-format
+
+CC      ?= cc
+PKGS    := libcurl libmicrohttpd jansson libpsl libpcre2-8 zlib sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
+LIBS    := $(PKG_LIBS) -lmodest -lm -lpthread
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(shell find src -name '*.c' ! -path src/main.c | sort)
+OBJ      := $(SRC:%.c=build/obj/%.o)
+SAN_OBJ  := $(SRC:%.c=build/asan/obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+SITE_SRC := $(sort $(wildcard tests/site/*.c))
+
+.PHONY: all run test unit deps test-deps bench format clean fuzz
+all: build/cinder
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+build/libcinder.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libcinder.a: $(SAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/cinder: build/obj/src/main.o build/libcinder.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/cinder: build/asan/obj/src/main.o build/asan/libcinder.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/tests/%: tests/unit/%.c tests/unit/test.c tests/unit/test.h build/asan/libcinder.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< tests/unit/test.c build/asan/libcinder.a $(LIBS)
+
+build/fixture-site: $(SITE_SRC) build/libcinder.a
+	$(CC) $(ALL_CFLAGS) -Itests/site -o $@ $(SITE_SRC) build/libcinder.a $(LIBS)
+
+deps:
+	@bash scripts/install-deps.sh
+
+test-deps:
+	@bash scripts/install-deps.sh --test
+	@cd tests/e2e && ([ -d node_modules ] && npm ls --silent >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error)
+
+run: deps
+	@$(MAKE) --no-print-directory build/cinder
+	./build/cinder serve --host 127.0.0.1 --port 3002 --data ./data
+
+unit: $(UNIT_BIN)
+
+test: test-deps
+	@$(MAKE) --no-print-directory build/cinder build/asan/cinder build/fixture-site unit
+	@bash tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build/cinder
+	@bash bench/run.sh
+
+format:
+	clang-format -i $$(find src tests/unit tests/site -name '*.[ch]')
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)

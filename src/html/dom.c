@@ -1,0 +1,283 @@
+/*
+ * MyHTML behind dom.h.
+ *
+ * Threads: MyHTML parser instances are not thread-safe, so each thread gets
+ * its own myhtml_t (single-threaded parse mode), created lazily and destroyed
+ * by a pthread key destructor when the thread exits. Documents are owned by
+ * the thread that parsed them.
+ */
+#include "html/dom.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include <myhtml/myhtml.h>
+#include <myhtml/serialization.h>
+
+#include "util/mem.h"
+
+struct dom_doc {
+    myhtml_tree_t *tree;
+};
+
+#define NODE(n) ((myhtml_tree_node_t *)(n))
+#define DNODE(n) ((dom_node_t *)(n))
+
+static pthread_key_t parser_key;
+static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
+static unsigned char tag_map[MyHTML_TAG_LAST_ENTRY + 1];
+
+static void parser_destroy(void *p)
+{
+    myhtml_destroy(p);
+}
+
+static void parser_key_init(void)
+{
+    pthread_key_create(&parser_key, parser_destroy);
+#define DOM_TAG_MAP(name) tag_map[MyHTML_TAG_##name] = DOM_TAG_##name;
+    DOM_TAGS(DOM_TAG_MAP)
+#undef DOM_TAG_MAP
+    tag_map[MyHTML_TAG__TEXT] = DOM_TAG_TEXT;
+    tag_map[MyHTML_TAG__COMMENT] = DOM_TAG_COMMENT;
+    tag_map[MyHTML_TAG__DOCTYPE] = DOM_TAG_DOCTYPE;
+}
+
+static myhtml_t *thread_parser(void)
+{
+    pthread_once(&parser_once, parser_key_init);
+    myhtml_t *m = pthread_getspecific(parser_key);
+    if (m)
+        return m;
+    m = myhtml_create();
+    if (!m || myhtml_init(m, MyHTML_OPTIONS_PARSE_MODE_SINGLE, 1, 0) != MyHTML_STATUS_OK) {
+        myhtml_destroy(m);
+        return NULL;
+    }
+    pthread_setspecific(parser_key, m);
+    return m;
+}
+
+dom_doc_t *dom_parse(const char *html, size_t len)
+{
+    myhtml_t *m = thread_parser();
+    if (!m)
+        return NULL;
+    myhtml_tree_t *tree = myhtml_tree_create();
+    if (!tree || myhtml_tree_init(tree, m) != MyHTML_STATUS_OK) {
+        myhtml_tree_destroy(tree);
+        return NULL;
+    }
+    if (myhtml_parse(tree, MyENCODING_UTF_8, html ? html : "", len) != MyHTML_STATUS_OK) {
+        myhtml_tree_destroy(tree);
+        return NULL;
+    }
+    dom_doc_t *doc = xmalloc(sizeof *doc);
+    doc->tree = tree;
+    return doc;
+}
+
+void dom_doc_free(dom_doc_t *doc)
+{
+    if (!doc)
+        return;
+    myhtml_tree_destroy(doc->tree);
+    free(doc);
+}
+
+dom_node_t *dom_root(dom_doc_t *doc)
+{
+    return DNODE(myhtml_tree_get_document(doc->tree));
+}
+
+dom_node_t *dom_html(dom_doc_t *doc)
+{
+    return DNODE(myhtml_tree_get_node_html(doc->tree));
+}
+
+dom_node_t *dom_head(dom_doc_t *doc)
+{
+    return DNODE(myhtml_tree_get_node_head(doc->tree));
+}
+
+dom_node_t *dom_body(dom_doc_t *doc)
+{
+    return DNODE(myhtml_tree_get_node_body(doc->tree));
+}
+
+dom_node_t *dom_first_child(const dom_node_t *n)
+{
+    return DNODE(NODE(n)->child);
+}
+
+dom_node_t *dom_last_child(const dom_node_t *n)
+{
+    return DNODE(NODE(n)->last_child);
+}
+
+dom_node_t *dom_next(const dom_node_t *n)
+{
+    return DNODE(NODE(n)->next);
+}
+
+dom_node_t *dom_prev(const dom_node_t *n)
+{
+    return DNODE(NODE(n)->prev);
+}
+
+dom_node_t *dom_parent(const dom_node_t *n)
+{
+    return DNODE(NODE(n)->parent);
+}
+
+dom_node_t *dom_walk_next(const dom_node_t *scope, const dom_node_t *n, bool skip_children)
+{
+    const myhtml_tree_node_t *cur = NODE(n);
+    if (!skip_children && cur->child)
+        return DNODE(cur->child);
+    while (cur && cur != NODE(scope)) {
+        if (cur->next)
+            return DNODE(cur->next);
+        cur = cur->parent;
+    }
+    return NULL;
+}
+
+dom_tag dom_tag_of(const dom_node_t *n)
+{
+    const myhtml_tree_node_t *node = NODE(n);
+    if (node->tree && node == node->tree->document)
+        return DOM_TAG_DOCUMENT;
+    if (node->tag_id > MyHTML_TAG_LAST_ENTRY)
+        return DOM_TAG_OTHER;
+    return (dom_tag)tag_map[node->tag_id];
+}
+
+const char *dom_tag_name(const dom_node_t *n, size_t *len)
+{
+    size_t l = 0;
+    const char *s = myhtml_tag_name_by_id(NODE(n)->tree, NODE(n)->tag_id, &l);
+    if (!s) {
+        s = "";
+        l = 0;
+    }
+    if (len)
+        *len = l;
+    return s;
+}
+
+bool dom_is_html_element(const dom_node_t *n)
+{
+    const myhtml_tree_node_t *node = NODE(n);
+    return node->ns == MyHTML_NAMESPACE_HTML && node->tag_id > MyHTML_TAG__DOCTYPE;
+}
+
+const char *dom_text(const dom_node_t *n, size_t *len)
+{
+    size_t l = 0;
+    const char *s = myhtml_node_text(NODE(n), &l);
+    if (!s) {
+        s = "";
+        l = 0;
+    }
+    if (len)
+        *len = l;
+    return s;
+}
+
+const char *dom_attr(const dom_node_t *n, const char *key, size_t *len)
+{
+    myhtml_tree_attr_t *a = myhtml_attribute_by_key(NODE(n), key, strlen(key));
+    if (!a)
+        return NULL;
+    return dom_attr_value((dom_attr_t *)a, len);
+}
+
+dom_attr_t *dom_attr_first(const dom_node_t *n)
+{
+    return (dom_attr_t *)myhtml_node_attribute_first(NODE(n));
+}
+
+dom_attr_t *dom_attr_next(const dom_attr_t *a)
+{
+    return (dom_attr_t *)myhtml_attribute_next((myhtml_tree_attr_t *)a);
+}
+
+const char *dom_attr_key(const dom_attr_t *a, size_t *len)
+{
+    size_t l = 0;
+    const char *s = myhtml_attribute_key((myhtml_tree_attr_t *)a, &l);
+    if (!s) {
+        s = "";
+        l = 0;
+    }
+    if (len)
+        *len = l;
+    return s;
+}
+
+const char *dom_attr_value(const dom_attr_t *a, size_t *len)
+{
+    size_t l = 0;
+    const char *s = myhtml_attribute_value((myhtml_tree_attr_t *)a, &l);
+    if (!s) {
+        s = "";
+        l = 0;
+    }
+    if (len)
+        *len = l;
+    return s;
+}
+
+void dom_attr_set(dom_node_t *n, const char *key, const char *value, size_t value_len)
+{
+    myhtml_tree_attr_t *old = myhtml_attribute_by_key(NODE(n), key, strlen(key));
+    if (old)
+        myhtml_attribute_delete(NODE(n)->tree, NODE(n), old);
+    myhtml_attribute_add(NODE(n), key, strlen(key), value, value_len, MyENCODING_UTF_8);
+}
+
+void dom_remove(dom_node_t *n)
+{
+    myhtml_node_delete_recursive(NODE(n));
+}
+
+cinder_err dom_text_content(const dom_node_t *n, buf_t *out)
+{
+    for (const dom_node_t *c = n; c; c = dom_walk_next(n, c, false)) {
+        if (NODE(c)->tag_id != MyHTML_TAG__TEXT)
+            continue;
+        size_t len;
+        const char *s = dom_text(c, &len);
+        cinder_err rc = buf_append(out, s, len);
+        if (rc)
+            return rc;
+    }
+    return CINDER_OK;
+}
+
+typedef struct {
+    buf_t *out;
+    cinder_err rc;
+} serialize_ctx_t;
+
+static mystatus_t serialize_cb(const char *data, size_t len, void *ud)
+{
+    serialize_ctx_t *ctx = ud;
+    if (!ctx->rc)
+        ctx->rc = buf_append(ctx->out, data, len);
+    return ctx->rc ? MyHTML_STATUS_ERROR : MyHTML_STATUS_OK;
+}
+
+cinder_err dom_serialize(const dom_node_t *n, buf_t *out)
+{
+    serialize_ctx_t ctx = {out, CINDER_OK};
+    const myhtml_tree_node_t *node = NODE(n);
+    if (dom_tag_of(n) == DOM_TAG_DOCUMENT) {
+        for (node = node->child; node && !ctx.rc; node = node->next)
+            myhtml_serialization_tree_callback((myhtml_tree_node_t *)node, serialize_cb, &ctx);
+        return ctx.rc;
+    }
+    myhtml_serialization_tree_callback((myhtml_tree_node_t *)node, serialize_cb, &ctx);
+    return ctx.rc;
+}
