@@ -1,0 +1,30 @@
+/*
+ * URL helpers over libcurl's URL API: resolving references against a base and
+ * validating request URLs. All returned strings are heap-allocated; the caller
+ * frees them with free().
+ */
+#ifndef CINDER_UTIL_URL_H
+#define CINDER_UTIL_URL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Resolves ref (len bytes, may be relative, may carry surrounding whitespace)
+ * against the absolute URL base. http(s) results are normalised by libcurl
+ * (spaces and non-ASCII bytes percent-encoded); other schemes (mailto:, tel:)
+ * are returned as written. Returns NULL for an empty ref, javascript: refs and
+ * refs that cannot be resolved. Caller frees. */
+char *url_resolve(const char *base, const char *ref, size_t len);
+
+/* True when s starts with a URI scheme followed by ':' (e.g. "mailto:"). */
+bool url_has_scheme(const char *s, size_t len);
+
+/* True when the reference is only a fragment ("#top") after trimming. */
+bool url_is_fragment_only(const char *ref, size_t len);
+
+/* Parses an absolute http(s) URL; on success returns the normalised URL and,
+ * if host_out is not NULL, a copy of its host (both caller-freed). Returns NULL
+ * when s is not a usable http(s) URL. */
+char *url_normalize_http(const char *s, char **host_out);
+
+#endif
