@@ -1,0 +1,15 @@
+/* The application context every API handler receives through api_app(). */
+#ifndef CINDER_API_APP_H
+#define CINDER_API_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jobs/engine.h"
+
+struct api_app {
+    engine_t *engine;
+    bool allow_private; /* targets on private addresses (and single-label hosts) allowed */
+};
+
+#endif

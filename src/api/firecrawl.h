@@ -1,0 +1,29 @@
+/*
+ * firecrawl: what the Firecrawl dialects (v0, v1, v2) share — body parsing,
+ * error envelopes, and the scrape endpoints, parameterised by API version.
+ */
+#ifndef CINDER_API_FIRECRAWL_H
+#define CINDER_API_FIRECRAWL_H
+
+#include <jansson.h>
+
+#include "api/http.h"
+#include "util/error.h"
+
+/* Replies with the version's error envelope for e (status from the error table). */
+void fc_reply_error(api_req_t *r, int version, cinder_err e, const char *detail);
+
+/* Parses the JSON body as an object; on failure replies (400) and returns NULL.
+ * Caller owns the returned reference. */
+json_t *fc_parse_body(api_req_t *r, int version);
+
+/* POST /v{0,1,2}/scrape. */
+void fc_scrape(api_req_t *r, int version);
+
+/* GET /v{1,2}/scrape/:id. */
+void fc_scrape_get(api_req_t *r, int version);
+
+/* True when route parameter 0 is a UUID; otherwise replies 400 and returns false. */
+bool fc_check_job_id(api_req_t *r);
+
+#endif

@@ -1,0 +1,354 @@
+/*
+ * HTTP server over libmicrohttpd.
+ *
+ * Threads: MHD runs `threads` polling threads (epoll); the access handler
+ * and the completion callback run on them. A handler that defers (a sync
+ * scrape) returns at once; the connection is suspended, so no thread waits.
+ * The reply may come from any thread: it stores the response under the
+ * request's mutex and resumes the connection; MHD then calls the access
+ * handler again on its own thread, which queues the stored response. The
+ * mutex makes "reply arrives before the handler returned" safe too.
+ */
+#include "api/server.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <microhttpd.h>
+
+#include "api/router.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define MAX_EXTRA_HEADERS 8
+
+struct server {
+    struct MHD_Daemon *d;
+    server_config_t cfg;
+    int port;
+};
+
+struct api_req {
+    struct MHD_Connection *conn;
+    server_t *srv;
+    char method[16];
+    char *path;
+    buf_t body;
+    bool too_large, dispatched, deferred, suspended, queued;
+    route_match_t match;
+    char id[24];
+    int64_t start_us;
+    pthread_mutex_t mu;
+    unsigned status;
+    struct MHD_Response *resp;
+    int nextra;
+    char *extra[MAX_EXTRA_HEADERS][2];
+};
+
+static atomic_ullong req_counter;
+
+const char *api_method(const api_req_t *r)
+{
+    return r->method;
+}
+
+const char *api_path(const api_req_t *r)
+{
+    return r->path;
+}
+
+const char *api_body(const api_req_t *r, size_t *len)
+{
+    if (len)
+        *len = r->body.len;
+    return buf_str(&r->body);
+}
+
+const char *api_header(api_req_t *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *api_query(api_req_t *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *api_request_id(const api_req_t *r)
+{
+    return r->id;
+}
+
+api_app_t *api_app(const api_req_t *r)
+{
+    return r->srv->cfg.app;
+}
+
+const char *api_param(const api_req_t *r, int i)
+{
+    return i >= 0 && i < r->match.nparams ? r->match.params[i] : NULL;
+}
+
+void api_add_header(api_req_t *r, const char *name, const char *value)
+{
+    if (r->nextra == MAX_EXTRA_HEADERS)
+        return;
+    r->extra[r->nextra][0] = xstrdup(name);
+    r->extra[r->nextra][1] = xstrdup(value);
+    r->nextra++;
+}
+
+void api_defer(api_req_t *r)
+{
+    r->deferred = true;
+}
+
+/* Stores the response; resumes the connection if it is suspended. */
+static void reply(api_req_t *r, unsigned status, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Request-Id", r->id);
+    MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    for (int i = 0; i < r->nextra; i++)
+        MHD_add_response_header(resp, r->extra[i][0], r->extra[i][1]);
+    pthread_mutex_lock(&r->mu);
+    if (r->resp) {
+        pthread_mutex_unlock(&r->mu);
+        log_error("req=%s: second reply dropped", r->id);
+        MHD_destroy_response(resp);
+        return;
+    }
+    r->status = status;
+    r->resp = resp;
+    bool resume = r->suspended;
+    r->suspended = false;
+    struct MHD_Connection *conn = r->conn;
+    pthread_mutex_unlock(&r->mu);
+    if (resume)
+        MHD_resume_connection(conn); /* r may be freed from here on */
+}
+
+void api_reply_text(api_req_t *r, unsigned status, const char *ctype, const char *text, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(resp, "Content-Type", ctype);
+    reply(r, status, resp);
+}
+
+void api_reply_json(api_req_t *r, unsigned status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text)
+        text = xstrdup("{\"success\":false,\"error\":\"response could not be encoded\"}");
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    reply(r, status, resp);
+}
+
+static void reply_error(api_req_t *r, unsigned status, const char *msg)
+{
+    api_reply_json(r, status, json_pack("{s:b, s:s}", "success", 0, "error", msg));
+}
+
+static void dispatch(api_req_t *r)
+{
+    if (strcmp(r->method, "OPTIONS") == 0) {
+        api_add_header(r, "Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+        api_add_header(r, "Access-Control-Allow-Headers",
+                       "Authorization, Content-Type, x-api-key, x-idempotency-key, TR-Dataset");
+        api_reply_text(r, 204, "text/plain", "", 0);
+        return;
+    }
+    if (r->too_large) {
+        reply_error(r, 413, "Request body too large: the limit is 10 MB.");
+        return;
+    }
+    router_match(r->method, r->path, &r->match);
+    if (r->match.handler) {
+        r->match.handler(r);
+        return;
+    }
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s %.200s: %s", r->method, r->path,
+             r->match.method_mismatch ? "method not allowed" : "no such route");
+    reply_error(r, r->match.method_mismatch ? 405 : 404, msg);
+}
+
+static api_req_t *req_new(server_t *s, struct MHD_Connection *c, const char *url,
+                          const char *method)
+{
+    api_req_t *r = xcalloc(1, sizeof *r);
+    r->conn = c;
+    r->srv = s;
+    snprintf(r->method, sizeof r->method, "%s", method);
+    r->path = xstrdup(url);
+    buf_init(&r->body, s->cfg.max_body);
+    snprintf(r->id, sizeof r->id, "%08llx", (unsigned long long)atomic_fetch_add(&req_counter, 1));
+    r->start_us = clock_mono_us();
+    pthread_mutex_init(&r->mu, NULL);
+    return r;
+}
+
+static void req_free(api_req_t *r)
+{
+    if (!r)
+        return;
+    if (r->resp && !r->queued)
+        MHD_destroy_response(r->resp);
+    for (int i = 0; i < r->nextra; i++) {
+        free(r->extra[i][0]);
+        free(r->extra[i][1]);
+    }
+    buf_cleanup(&r->body);
+    pthread_mutex_destroy(&r->mu);
+    free(r->path);
+    free(r);
+}
+
+/* Queues a stored response (MHD thread only). Caller holds r->mu. */
+static enum MHD_Result queue_stored(api_req_t *r)
+{
+    r->queued = true;
+    enum MHD_Result ok = MHD_queue_response(r->conn, r->status, r->resp);
+    MHD_destroy_response(r->resp);
+    return ok;
+}
+
+static void take_upload(api_req_t *r, const char *data, size_t *size)
+{
+    if (!r->too_large && buf_append(&r->body, data, *size) != CINDER_OK) {
+        r->too_large = true;
+        buf_cleanup(&r->body);
+    }
+    *size = 0;
+}
+
+static enum MHD_Result after_dispatch(api_req_t *r)
+{
+    enum MHD_Result ok = MHD_YES;
+    pthread_mutex_lock(&r->mu);
+    if (r->resp && !r->queued) {
+        ok = queue_stored(r);
+    } else if (!r->resp && r->deferred && !r->suspended) {
+        r->suspended = true;
+        MHD_suspend_connection(r->conn);
+    } else if (!r->resp && !r->deferred) {
+        pthread_mutex_unlock(&r->mu);
+        log_error("req=%s: handler returned without replying", r->id);
+        reply_error(r, 500, "internal error: no reply");
+        pthread_mutex_lock(&r->mu);
+        ok = queue_stored(r);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    server_t *s = cls;
+    api_req_t *r = *con_cls;
+    if (!r) {
+        *con_cls = req_new(s, c, url, method);
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        take_upload(r, upload, upload_size);
+        return MHD_YES;
+    }
+    if (!r->dispatched) {
+        r->dispatched = true;
+        dispatch(r);
+    }
+    return after_dispatch(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    api_req_t *r = *con_cls;
+    if (!r)
+        return;
+    double ms = (double)(clock_mono_us() - r->start_us) / 1000.0;
+    log_info("req=%s %s %s %u %.1fms%s", r->id, r->method, r->path, r->queued ? r->status : 0,
+             ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
+    req_free(r);
+    *con_cls = NULL;
+}
+
+static cinder_err resolve_bind(const char *host, int port, struct sockaddr_storage *ss,
+                               socklen_t *len)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    hints.ai_socktype = SOCK_STREAM;
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    if (getaddrinfo(host, portstr, &hints, &res) != 0 || !res)
+        return CINDER_E_INVALID;
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return CINDER_OK;
+}
+
+cinder_err server_new(const server_config_t *cfg, server_t **out)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    if (resolve_bind(cfg->host, cfg->port, &ss, &sslen)) {
+        log_error("cannot resolve bind address %s", cfg->host);
+        return CINDER_E_INVALID;
+    }
+    server_t *s = xcalloc(1, sizeof *s);
+    s->cfg = *cfg;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 2),
+                            MHD_OPTION_CONNECTION_LIMIT, 8192u, MHD_OPTION_CONNECTION_TIMEOUT,
+                            120u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_END);
+    if (!s->d) {
+        log_error("cannot listen on %s:%d", cfg->host, cfg->port);
+        free(s);
+        return CINDER_E_IO;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : cfg->port;
+    *out = s;
+    return CINDER_OK;
+}
+
+int server_port(const server_t *s)
+{
+    return s->port;
+}
+
+void server_quiesce(server_t *s)
+{
+    if (s && s->d)
+        MHD_quiesce_daemon(s->d);
+}
+
+void server_free(server_t *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->d);
+    free(s);
+}

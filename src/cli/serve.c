@@ -1,0 +1,133 @@
+/*
+ * cinder serve.
+ *
+ * Threads: SIGINT/SIGTERM are blocked before any thread starts, so every
+ * thread inherits the mask; the main thread then waits for them with
+ * sigwait and runs the shutdown sequence itself.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "api/server.h"
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "jobs/engine.h"
+#include "util/log.h"
+#include "version.h"
+
+typedef struct {
+    const char *host;
+    long port;
+    const char *data;
+    long workers;
+    long api_threads;
+    bool allow_private;
+    long long result_ttl_ms;
+    size_t max_page;
+    const char *log_level;
+} serve_cfg_t;
+
+#define F(x) offsetof(serve_cfg_t, x)
+static const opt_def_t serve_opts[] = {
+    {"host", 0, "CINDER_HOST", OPT_STR, F(host), "127.0.0.1", "ADDR", "address to listen on"},
+    {"port", 'p', "CINDER_PORT", OPT_INT, F(port), "3002", "N", "TCP port"},
+    {"data", 'd', "CINDER_DATA", OPT_STR, F(data), "./data", "DIR", "data directory (SQLite store)"},
+    {"workers", 'w', "CINDER_WORKERS", OPT_INT, F(workers), "0", "N",
+     "worker threads for parsing and conversion (0: one per core)"},
+    {"api-threads", 0, "CINDER_API_THREADS", OPT_INT, F(api_threads), "2", "N",
+     "HTTP threads (requests waiting on a scrape hold none)"},
+    {"allow-private", 0, "CINDER_ALLOW_PRIVATE", OPT_FLAG, F(allow_private), NULL, NULL,
+     "allow targets on loopback, private and link-local addresses (off by default)"},
+    {"result-ttl", 0, "CINDER_RESULT_TTL", OPT_DURATION, F(result_ttl_ms), "24h", "DURATION",
+     "how long job results stay readable (e.g. 24h, 90m)"},
+    {"max-page-size", 0, "CINDER_MAX_PAGE_SIZE", OPT_SIZE, F(max_page), "20MiB", "SIZE",
+     "largest page body fetched; larger pages fail cleanly"},
+    {"log-level", 0, "CINDER_LOG_LEVEL", OPT_STR, F(log_level), "info", "LEVEL",
+     "debug, info, warn or error"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL, NULL},
+};
+#undef F
+
+static const char usage[] = "usage: cinder serve [OPTIONS]\n\n"
+                            "Runs the API server (Firecrawl v0/v1/v2 scrape endpoints, health).";
+
+static void set_log_level(const char *s)
+{
+    log_level l = LOG_INFO;
+    if (!strcmp(s, "debug"))
+        l = LOG_DEBUG;
+    else if (!strcmp(s, "warn"))
+        l = LOG_WARN;
+    else if (!strcmp(s, "error"))
+        l = LOG_ERROR;
+    log_set_level(l);
+}
+
+static int wait_for_signal(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig = 0;
+    sigwait(&set, &sig);
+    return sig;
+}
+
+static void block_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    serve_cfg_t cfg = {0};
+    const char *pos[1];
+    int npos = 0;
+    cinder_err rc = opts_parse(serve_opts, &cfg, argc, argv, usage, pos, 0, &npos);
+    if (rc)
+        return rc == CINDER_E_DECLINED ? 0 : 2;
+    if (cfg.port < 0 || cfg.port > 65535 || cfg.result_ttl_ms <= 0) {
+        fprintf(stderr, "cinder serve: --port must be 0-65535 and --result-ttl positive\n");
+        return 2;
+    }
+    set_log_level(cfg.log_level);
+    block_signals();
+    engine_config_t ec = {cfg.data, (int)cfg.workers, cfg.allow_private, cfg.result_ttl_ms,
+                          cfg.max_page, CINDER_USER_AGENT};
+    engine_t *engine = NULL;
+    if (engine_new(&ec, &engine)) {
+        log_error("cannot start: the store in %s could not be opened", cfg.data);
+        return 1;
+    }
+    api_app_t app = {engine, cfg.allow_private};
+    server_config_t sc = {cfg.host, (int)cfg.port, (int)cfg.api_threads, 10u * 1000 * 1000, &app};
+    server_t *srv = NULL;
+    if (server_new(&sc, &srv)) {
+        engine_free(engine);
+        return 1;
+    }
+    log_info("cinder %s listening on http://%s:%d (store: %s in %s; %d workers; private targets "
+             "%s; results kept %llds)",
+             CINDER_VERSION, cfg.host, server_port(srv), store_backend(engine_store(engine)),
+             cfg.data, engine_workers(engine), cfg.allow_private ? "allowed" : "refused",
+             cfg.result_ttl_ms / 1000);
+    int sig = wait_for_signal();
+    log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_quiesce(srv);
+    engine_free(engine);
+    server_free(srv);
+    log_info("stopped");
+    return 0;
+}

@@ -1,0 +1,396 @@
+/*
+ * SQLite backend of the store: one database file (cinder.db) in the data
+ * directory, WAL journal, schema versioned through PRAGMA user_version with
+ * an ordered list of migrations.
+ *
+ * Threads: one connection shared by all threads; every operation holds the
+ * backend mutex for its whole bind/step/reset sequence, so prepared
+ * statements are never used by two threads at once.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+#include <zlib.h>
+
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define COMPRESS_MIN 2048       /* documents larger than this are deflated */
+#define DOC_MAX (512u << 20)    /* refuse to inflate anything claiming more */
+
+typedef struct {
+    sqlite3 *db;
+    pthread_mutex_t mu;
+} sq_t;
+
+static const char *const migrations[] = {
+    /* 1: jobs and documents */
+    "CREATE TABLE jobs ("
+    "  id TEXT PRIMARY KEY, kind INTEGER NOT NULL, status INTEGER NOT NULL,"
+    "  api_version INTEGER NOT NULL DEFAULT 1,"
+    "  created_ms INTEGER NOT NULL, finished_ms INTEGER NOT NULL DEFAULT 0,"
+    "  expires_ms INTEGER NOT NULL, expired INTEGER NOT NULL DEFAULT 0,"
+    "  url TEXT, options TEXT, error TEXT, error_code TEXT,"
+    "  total INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0,"
+    "  failed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX jobs_expiry ON jobs(expired, expires_ms);"
+    "CREATE TABLE documents ("
+    "  job_id TEXT NOT NULL, seq INTEGER NOT NULL, compressed INTEGER NOT NULL,"
+    "  raw_len INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (job_id, seq)"
+    ") WITHOUT ROWID;",
+};
+
+static cinder_err sq_err(sq_t *s, int rc, const char *what)
+{
+    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+        return CINDER_OK;
+    log_error("sqlite: %s: %s", what, sqlite3_errmsg(s->db));
+    return CINDER_E_STORE;
+}
+
+static cinder_err migrate(sq_t *s)
+{
+    sqlite3_stmt *st = NULL;
+    int version = 0;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    int n = (int)(sizeof migrations / sizeof migrations[0]);
+    for (int v = version; v < n; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+        char *err = NULL;
+        int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(s->db, migrations[v], NULL, NULL, &err);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(s->db, pragma, NULL, NULL, &err);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, &err);
+        if (rc != SQLITE_OK) {
+            log_error("sqlite: migration %d failed: %s", v + 1, err ? err : "?");
+            sqlite3_free(err);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return CINDER_E_STORE;
+        }
+    }
+    return CINDER_OK;
+}
+
+static cinder_err sq_open(const char *dir, void **impl)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        log_error("store: cannot create data directory %s: %s", dir, strerror(errno));
+        return CINDER_E_IO;
+    }
+    buf_t path;
+    buf_init(&path, 4096);
+    cinder_err rc = buf_printf(&path, "%s/cinder.db", dir);
+    sq_t *s = xcalloc(1, sizeof *s);
+    pthread_mutex_init(&s->mu, NULL);
+    if (rc)
+        goto out;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(path.data, &s->db, flags, NULL) != SQLITE_OK) {
+        log_error("store: cannot open %s: %s", path.data, sqlite3_errmsg(s->db));
+        rc = CINDER_E_STORE;
+        goto out;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+    rc = migrate(s);
+out:
+    buf_cleanup(&path);
+    if (rc) {
+        sqlite3_close(s->db);
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return rc;
+    }
+    *impl = s;
+    return CINDER_OK;
+}
+
+static void sq_close(void *impl)
+{
+    sq_t *s = impl;
+    if (!s)
+        return;
+    sqlite3_close(s->db);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Prepares sql, runs bind(st, ud) then steps once; for statements without result rows. */
+static cinder_err exec_one(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
+                           const void *ud, int *changes)
+{
+    sqlite3_stmt *st = NULL;
+    pthread_mutex_lock(&s->mu);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind(st, ud);
+        rc = sqlite3_step(st);
+    }
+    cinder_err err = sq_err(s, rc, sql);
+    if (changes)
+        *changes = sqlite3_changes(s->db);
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->mu);
+    return err;
+}
+
+static void bind_job_create(sqlite3_stmt *st, const void *ud)
+{
+    const store_job_t *j = ud;
+    bind_text(st, 1, j->id);
+    sqlite3_bind_int(st, 2, j->kind);
+    sqlite3_bind_int(st, 3, j->status);
+    sqlite3_bind_int(st, 4, j->api_version);
+    sqlite3_bind_int64(st, 5, j->created_ms);
+    sqlite3_bind_int64(st, 6, j->expires_ms);
+    bind_text(st, 7, j->url);
+    bind_text(st, 8, j->options);
+    sqlite3_bind_int64(st, 9, j->total);
+}
+
+static cinder_err sq_job_create(void *impl, const store_job_t *job)
+{
+    return exec_one(impl,
+                    "INSERT INTO jobs(id,kind,status,api_version,created_ms,expires_ms,url,"
+                    "options,total) VALUES(?,?,?,?,?,?,?,?,?)",
+                    bind_job_create, job, NULL);
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+static void read_job_row(sqlite3_stmt *st, store_job_t *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->id, sizeof out->id, "%s", (const char *)sqlite3_column_text(st, 0));
+    out->kind = (job_kind)sqlite3_column_int(st, 1);
+    out->status = (job_status)sqlite3_column_int(st, 2);
+    out->api_version = sqlite3_column_int(st, 3);
+    out->created_ms = sqlite3_column_int64(st, 4);
+    out->finished_ms = sqlite3_column_int64(st, 5);
+    out->expires_ms = sqlite3_column_int64(st, 6);
+    out->url = col_text(st, 7);
+    out->options = col_text(st, 8);
+    out->error = col_text(st, 9);
+    out->error_code = col_text(st, 10);
+    out->total = sqlite3_column_int64(st, 11);
+    out->completed = sqlite3_column_int64(st, 12);
+    out->failed = sqlite3_column_int64(st, 13);
+}
+
+static cinder_err sq_job_get(void *impl, const char *id, store_job_t *out)
+{
+    sq_t *s = impl;
+    sqlite3_stmt *st = NULL;
+    cinder_err err = CINDER_E_NOT_FOUND;
+    pthread_mutex_lock(&s->mu);
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT id,kind,status,api_version,created_ms,finished_ms,"
+                                "expires_ms,url,options,error,error_code,total,completed,failed,"
+                                "expired FROM jobs WHERE id=?",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        err = sq_err(s, rc, "job_get");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        err = sqlite3_column_int(st, 14) ? CINDER_E_EXPIRED : CINDER_OK;
+        if (!err)
+            read_job_row(st, out);
+    } else if (rc != SQLITE_DONE) {
+        err = sq_err(s, rc, "job_get");
+    }
+out:
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->mu);
+    return err;
+}
+
+static void bind_job_finish(sqlite3_stmt *st, const void *ud)
+{
+    const store_job_t *j = ud;
+    sqlite3_bind_int(st, 1, j->status);
+    sqlite3_bind_int64(st, 2, j->finished_ms);
+    bind_text(st, 3, j->error);
+    bind_text(st, 4, j->error_code);
+    sqlite3_bind_int64(st, 5, j->total);
+    sqlite3_bind_int64(st, 6, j->completed);
+    sqlite3_bind_int64(st, 7, j->failed);
+    bind_text(st, 8, j->id);
+}
+
+static cinder_err sq_job_finish(void *impl, const store_job_t *job)
+{
+    int changes = 0;
+    cinder_err rc = exec_one(impl,
+                             "UPDATE jobs SET status=?,finished_ms=?,error=?,error_code=?,"
+                             "total=?,completed=?,failed=? WHERE id=?",
+                             bind_job_finish, job, &changes);
+    if (!rc && !changes)
+        rc = CINDER_E_NOT_FOUND;
+    return rc;
+}
+
+typedef struct {
+    const char *job_id;
+    int64_t seq;
+    int compressed;
+    size_t raw_len;
+    const void *body;
+    size_t body_len;
+} doc_row_t;
+
+static void bind_doc(sqlite3_stmt *st, const void *ud)
+{
+    const doc_row_t *d = ud;
+    sqlite3_bind_text(st, 1, d->job_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, d->seq);
+    sqlite3_bind_int(st, 3, d->compressed);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)d->raw_len);
+    sqlite3_bind_blob64(st, 5, d->body, d->body_len, SQLITE_STATIC);
+}
+
+static cinder_err sq_doc_put(void *impl, const char *job_id, int64_t seq, const char *json,
+                             size_t len)
+{
+    doc_row_t d = {job_id, seq, 0, len, json, len};
+    unsigned char *z = NULL;
+    if (len > COMPRESS_MIN) {
+        uLongf zlen = compressBound(len);
+        z = xmalloc(zlen);
+        if (compress2(z, &zlen, (const Bytef *)json, len, 1) == Z_OK && zlen < len) {
+            d.compressed = 1;
+            d.body = z;
+            d.body_len = zlen;
+        }
+    }
+    cinder_err rc = exec_one(impl,
+                             "INSERT OR REPLACE INTO documents(job_id,seq,compressed,raw_len,body)"
+                             " VALUES(?,?,?,?,?)",
+                             bind_doc, &d, NULL);
+    free(z);
+    return rc;
+}
+
+static cinder_err inflate_doc(const void *body, size_t blen, size_t raw_len, char **json)
+{
+    if (raw_len > DOC_MAX)
+        return CINDER_E_STORE;
+    char *out = xmalloc(raw_len + 1);
+    uLongf got = raw_len;
+    if (uncompress((Bytef *)out, &got, body, blen) != Z_OK || got != raw_len) {
+        free(out);
+        return CINDER_E_STORE;
+    }
+    out[raw_len] = '\0';
+    *json = out;
+    return CINDER_OK;
+}
+
+static cinder_err sq_doc_get(void *impl, const char *job_id, int64_t seq, char **json, size_t *len)
+{
+    sq_t *s = impl;
+    sqlite3_stmt *st = NULL;
+    cinder_err err = CINDER_E_NOT_FOUND;
+    pthread_mutex_lock(&s->mu);
+    int rc = sqlite3_prepare_v2(
+        s->db, "SELECT compressed,raw_len,body FROM documents WHERE job_id=? AND seq=?", -1, &st,
+        NULL);
+    if (rc != SQLITE_OK) {
+        err = sq_err(s, rc, "doc_get");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, seq);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        goto out;
+    size_t raw_len = (size_t)sqlite3_column_int64(st, 1);
+    const void *body = sqlite3_column_blob(st, 2);
+    size_t blen = (size_t)sqlite3_column_bytes(st, 2);
+    if (sqlite3_column_int(st, 0)) {
+        err = inflate_doc(body, blen, raw_len, json);
+    } else {
+        *json = xstrndup(body ? body : "", blen);
+        err = CINDER_OK;
+    }
+    if (!err && len)
+        *len = raw_len;
+out:
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->mu);
+    return err;
+}
+
+static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
+{
+    sq_t *s = impl;
+    char *err = NULL;
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "BEGIN;"
+             "DELETE FROM documents WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
+             "expires_ms<=%lld);"
+             "UPDATE jobs SET expired=1, options=NULL WHERE expired=0 AND expires_ms<=%lld;"
+             "DELETE FROM jobs WHERE expired=1 AND expires_ms<=%lld;"
+             "COMMIT;",
+             (long long)now_ms, (long long)now_ms, (long long)(now_ms - 7LL * 86400 * 1000));
+    int64_t n = 0;
+    sqlite3_stmt *st = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM jobs WHERE expired=0 AND expires_ms<=?",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, now_ms);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite: expire: %s", err ? err : "?");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    pthread_mutex_unlock(&s->mu);
+    sqlite3_free(err);
+    if (removed)
+        *removed = rc == SQLITE_OK ? n : 0;
+    return rc == SQLITE_OK ? CINDER_OK : CINDER_E_STORE;
+}
+
+const struct store_ops store_sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .job_create = sq_job_create,
+    .job_get = sq_job_get,
+    .job_finish = sq_job_finish,
+    .doc_put = sq_doc_put,
+    .doc_get = sq_doc_get,
+    .expire = sq_expire,
+};

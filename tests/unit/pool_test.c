@@ -1,0 +1,38 @@
+#include "test.h"
+
+#include <stdatomic.h>
+
+#include "util/pool.h"
+#include "util/uuid.h"
+
+static atomic_int counter;
+
+static void bump(void *arg)
+{
+    atomic_fetch_add(&counter, *(int *)arg);
+}
+
+TEST(pool_runs_every_task_before_free_returns)
+{
+    static int one = 1;
+    atomic_store(&counter, 0);
+    pool_t *p = pool_new(3, 4);
+    for (int i = 0; i < 1000; i++)
+        CHECK_INT(pool_submit(p, bump, &one), CINDER_OK);
+    pool_free(p);
+    CHECK_INT(atomic_load(&counter), 1000);
+    pool_free(NULL);
+}
+
+TEST(uuid_format)
+{
+    char a[UUID_STR_LEN], b[UUID_STR_LEN];
+    uuid_generate_v4(a);
+    uuid_generate_v4(b);
+    CHECK(uuid_is_valid(a));
+    CHECK(strcmp(a, b) != 0);
+    CHECK(a[14] == '4');
+    CHECK(!uuid_is_valid("not-a-uuid"));
+    CHECK(!uuid_is_valid("123e4567-e89b-12d3-a456-42661417400g"));
+    CHECK(uuid_is_valid("123E4567-e89b-12d3-a456-426614174000"));
+}
