@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# All benchmarks (`make bench`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --test
+(cd tests/e2e && ([ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error))
+bash bench/convert.sh "${RUNS:-5}"

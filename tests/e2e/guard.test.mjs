@@ -1,0 +1,35 @@
+// The address guard: without --allow-private, private targets are refused on the resolved
+// address (IP literal, a name resolving to loopback, and a redirect hop).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, startCinder } from './lib.mjs';
+
+let site, cinder;
+
+before(async () => {
+  site = await startSite();
+  cinder = await startCinder([]);
+});
+
+after(async () => {
+  assert.equal(await cinder.stop(), 0);
+  await site.stop();
+});
+
+test('loopback and private targets are refused with a clear 403', async () => {
+  await site.reset();
+  for (const url of [site.url('/pages/index.html'), 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]:9/']) {
+    const r = await cinder.post('/v1/scrape', { url, timeout: 5000 });
+    assert.equal(r.status, 403, `${url}: ${r.text}`);
+    assert.equal(r.json.code, 'SCRAPE_BLOCKED_ADDRESS');
+    assert.match(r.json.error, /--allow-private/);
+  }
+  const stats = await site.stats();
+  assert.equal(stats.total, 0, 'nothing reached the target');
+});
+
+test('a single-label host is a 400 in guarded mode', async () => {
+  const lh = await cinder.post('/v1/scrape', { url: `http://localhost:${site.port}/` });
+  assert.equal(lh.status, 400);
+  assert.match(lh.json.details[0].message, /top-level domain/);
+});

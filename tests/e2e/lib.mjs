@@ -1,0 +1,106 @@
+// Shared helpers for the end-to-end tests: start the fixture site and cinder
+// on free loopback ports, talk to them, stop them.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CINDER_BIN = process.env.CINDER_BIN || path.join(root, 'build/cinder');
+export const SITE_BIN = process.env.SITE_BIN || path.join(root, 'build/fixture-site');
+
+// Waits until `pattern` appears on the child's stream; resolves with the match.
+function waitFor(child, stream, pattern, what, timeoutMs = 15000) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${seen}`)), timeoutMs);
+    const onData = (chunk) => {
+      seen += chunk.toString();
+      const m = seen.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        stream.off('data', onData);
+        resolve(m);
+      }
+    };
+    stream.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}: ${seen}`));
+    });
+  });
+}
+
+export async function startSite() {
+  const child = spawn(SITE_BIN, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const m = await waitFor(child, child.stdout, /listening on (\d+)/, 'fixture site');
+  const port = Number(m[1]);
+  return {
+    child,
+    port,
+    url: (p) => `http://127.0.0.1:${port}${p}`,
+    stats: async () => (await fetch(`http://127.0.0.1:${port}/_stats`)).json(),
+    reset: async () => fetch(`http://127.0.0.1:${port}/_reset`, { method: 'POST' }),
+    stop: () => stopChild(child),
+  };
+}
+
+export async function startCinder(extraArgs = [], env = {}) {
+  const data = mkdtempSync(path.join(tmpdir(), 'cinder-e2e-'));
+  const args = ['serve', '--port', '0', '--data', data, ...extraArgs];
+  const child = spawn(CINDER_BIN, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let log = '';
+  child.stderr.on('data', (c) => { log += c.toString(); });
+  const m = await waitFor(child, child.stderr, /listening on http:\/\/[^:]+:(\d+)/, 'cinder');
+  const port = Number(m[1]);
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    port,
+    base,
+    data,
+    log: () => log,
+    post: (p, body, headers = {}) => request(base + p, 'POST', body, headers),
+    get: (p, headers = {}) => request(base + p, 'GET', undefined, headers),
+    stop: async () => {
+      const code = await stopChild(child);
+      rmSync(data, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+export async function request(url, method, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+    init.headers['content-type'] ??= 'application/json';
+  }
+  const t0 = performance.now();
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json, ms: performance.now() - t0 };
+}
+
+export function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve(code ?? signal); });
+    child.kill('SIGTERM');
+  });
+}
+
+export function threadsOf(pid) {
+  // Linux: the Threads: line of /proc/PID/status
+  return import('node:fs').then(({ readFileSync }) => {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Threads:\s+(\d+)/m);
+    return m ? Number(m[1]) : -1;
+  });
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line a CI runner reads: "N passed, M failed".
+#   unit tests   build/asan/tests/*  (AddressSanitizer + UndefinedBehaviorSanitizer)
+#   site         tests/site/selftest.sh (the fixture web server itself)
+#   e2e          tests/e2e/*.test.mjs against build/asan/cinder (raw HTTP + Firecrawl JS SDK)
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+failures=()
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}"
+
+count() { # $1 = label, $2 = passed, $3 = failed
+  passed=$((passed + $2))
+  failed=$((failed + $3))
+  [ "$3" -gt 0 ] && failures+=("$1 ($3)")
+}
+
+echo "== unit tests (ASan+UBSan)"
+for t in build/asan/tests/*_test; do
+  [ -x "$t" ] || continue
+  out=$("$t" 2>&1)
+  rc=$?
+  line=$(printf '%s\n' "$out" | grep -E '^unit .*: [0-9]+ passed, [0-9]+ failed' | tail -1)
+  p=$(printf '%s' "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+  f=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+  [ -n "$line" ] || { p=0; f=1; }
+  if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi   # crashed or leaked after its tests
+  if [ "$f" != 0 ]; then printf '%s\n' "$out" | grep -vE '^ok ' ; fi
+  echo "${line:-unit $(basename "$t"): crashed (exit $rc)}"
+  count "$(basename "$t")" "$p" "$f"
+done
+
+echo "== fixture site self-test"
+if [ -x tests/site/selftest.sh ]; then
+  out=$(bash tests/site/selftest.sh 2>&1)
+  line=$(printf '%s\n' "$out" | tail -1)
+  echo "$line"
+  p=$(printf '%s' "$line" | sed -nE 's/.*: ([0-9]+) passed.*/\1/p')
+  f=$(printf '%s' "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
+  [ -n "$p" ] || { p=0; f=1; printf '%s\n' "$out"; }
+  [ "$f" != 0 ] && printf '%s\n' "$out" | tail -20
+  count "site selftest" "$p" "$f"
+fi
+
+echo "== end-to-end (raw HTTP + Firecrawl JS SDK, server under ASan)"
+out=$(cd tests/e2e && CINDER_BIN="$PWD/../../build/asan/cinder" SITE_BIN="$PWD/../../build/fixture-site" \
+      node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs 2>&1)
+printf '%s\n' "$out" | grep -E '^\s*(✔|✖|ℹ (tests|pass|fail))' | sed 's/^/  /'
+p=$(printf '%s\n' "$out" | sed -nE 's/^ℹ pass ([0-9]+)/\1/p' | tail -1)
+f=$(printf '%s\n' "$out" | sed -nE 's/^ℹ fail ([0-9]+)/\1/p' | tail -1)
+[ -n "$p" ] || { p=0; f=1; printf '%s\n' "$out" | tail -40; }
+if [ "${f:-0}" != 0 ]; then printf '%s\n' "$out" | sed -n '/failing tests:/,$p' | head -150; fi
+count "e2e" "$p" "${f:-0}"
+
+echo
+[ ${#failures[@]} -gt 0 ] && echo "failing suites: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
