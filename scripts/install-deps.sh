@@ -21,6 +21,7 @@ TEST_PKGS=(
   python3                   # extraction F1 scorer
   nodejs npm                # Firecrawl JS SDK end-to-end tests
   valgrind
+  openssl                   # a throwaway TLS server for the SSL-error test
 )
 
 want=("${BUILD_PKGS[@]}")

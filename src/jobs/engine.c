@@ -81,8 +81,10 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
     fc.user_agent = e->user_agent;
     fc.max_redirects = 10;
     fc.max_body = cfg->max_body;
-    fc.max_total_connections = 256;
-    fc.max_host_connections = 8;
+    /* Sync scrapes are independent user requests: no per-host politeness cap here (the crawl
+     * scheduler paces hosts itself); the totals only bound sockets. */
+    fc.max_total_connections = 1024;
+    fc.max_host_connections = 1024;
     e->fetcher = fetcher_new(&fc);
     if (!e->fetcher) {
         rc = CINDER_E_FETCH;

@@ -41,6 +41,6 @@ test('v1 client scrapeUrl', async () => {
   assert.ok(r.html.length > 0);
   assert.equal(r.metadata.statusCode, 200);
   const viaV1Property = new Firecrawl({ apiUrl: cinder.base, apiKey: 'x' }).v1;
-  const r2 = await viaV1Property.scrapeUrl(site.url('/status/404'));
+  const r2 = await viaV1Property.scrapeUrl(site.url('/status/404'), {});
   assert.equal(r2.metadata.statusCode, 404);
 });
