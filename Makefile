@@ -21,6 +21,12 @@ SAN_OBJ  := $(SRC:%.c=build/asan/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 SITE_SRC := $(sort $(wildcard tests/site/*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/replay/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_OBJ := $(SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
 
 .PHONY: all run test unit deps test-deps bench format clean fuzz
 all: build/cinder
@@ -51,6 +57,28 @@ build/asan/tests/%: tests/unit/%.c tests/unit/test.c tests/unit/test.h build/asa
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< tests/unit/test.c build/asan/libcinder.a $(LIBS)
 
+build/asan/replay/%: tests/fuzz/%.c tests/fuzz/replay.c build/asan/libcinder.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/asan/libcinder.a $(LIBS)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(filter-out -MMD -MP,$(ALL_CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/libcinder.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libcinder.a
+	clang $(filter-out -MMD -MP,$(ALL_CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libcinder.a $(LIBS)
+
+# Fuzz every target for FUZZ_SECONDS each; new inputs go to build/fuzz/corpus/, crashes to build/fuzz/.
+fuzz: $(FUZZ_BIN)
+	@for t in $(FUZZ_BIN); do n=$$(basename $$t); mkdir -p build/fuzz/corpus/$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- -max_len=65536 \
+	      build/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>&1 | grep -E "^(#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY)" ; done
+
 build/fixture-site: $(SITE_SRC) build/libcinder.a
 	$(CC) $(ALL_CFLAGS) -Itests/site -o $@ $(SITE_SRC) build/libcinder.a $(LIBS)
 
@@ -65,7 +93,7 @@ run: deps
 	@$(MAKE) --no-print-directory build/cinder
 	./build/cinder serve --host 127.0.0.1 --port 3002 --data ./data
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(REPLAY_BIN)
 
 test: test-deps
 	@$(MAKE) --no-print-directory build/cinder build/asan/cinder build/fixture-site unit

@@ -33,6 +33,16 @@ for t in build/asan/tests/*_test; do
   count "$(basename "$t")" "$p" "$f"
 done
 
+echo "== fuzz corpora replayed (ASan+UBSan)"
+for t in build/asan/replay/fuzz_*; do
+  [ -x "$t" ] || continue
+  n=$(basename "$t")
+  out=$("$t" "tests/fuzz/corpus/$n" 2>&1)
+  rc=$?
+  line=$(printf '%s\n' "$out" | tail -1)
+  if [ $rc -ne 0 ]; then printf '%s\n' "$out" | tail -30; count "$n" 0 1; else echo "$line"; count "$n" 1 0; fi
+done
+
 echo "== fixture site self-test"
 if [ -x tests/site/selftest.sh ]; then
   out=$(bash tests/site/selftest.sh 2>&1)
