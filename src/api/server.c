@@ -1,7 +1,8 @@
 /*
- * HTTP server over libmicrohttpd.
+ * HTTP server over libmicrohttpd (poll mode: epoll in MHD 0.9.75 was seen to stall
+ * under hundreds of concurrent connections).
  *
- * Threads: MHD runs `threads` polling threads (epoll); the access handler
+ * Threads: MHD runs `threads` polling threads; the access handler
  * and the completion callback run on them. A handler that defers (a sync
  * scrape) returns at once; the connection is suspended, so no thread waits.
  * The reply may come from any thread: it stores the response under the
@@ -313,7 +314,7 @@ cinder_err server_new(const server_config_t *cfg, server_t **out)
     }
     server_t *s = xcalloc(1, sizeof *s);
     s->cfg = *cfg;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+    unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;

@@ -31,6 +31,7 @@ typedef struct {
     long long result_ttl_ms;
     size_t max_page;
     const char *log_level;
+    const char *resolve[OPT_LIST_MAX];
 } serve_cfg_t;
 
 #define F(x) offsetof(serve_cfg_t, x)
@@ -48,6 +49,9 @@ static const opt_def_t serve_opts[] = {
      "how long job results stay readable (e.g. 24h, 90m)"},
     {"max-page-size", 0, "CINDER_MAX_PAGE_SIZE", OPT_SIZE, F(max_page), "20MiB", "SIZE",
      "largest page body fetched; larger pages fail cleanly"},
+    {"resolve", 0, NULL, OPT_LIST, F(resolve), NULL, "HOST:PORT:ADDR",
+     "pin a host name to an address, as curl --resolve (repeatable; the address guard still "
+     "applies)"},
     {"log-level", 0, "CINDER_LOG_LEVEL", OPT_STR, F(log_level), "info", "LEVEL",
      "debug, info, warn or error"},
     {NULL, 0, NULL, 0, 0, NULL, NULL, NULL},
@@ -105,7 +109,7 @@ int cmd_serve(int argc, char **argv)
     set_log_level(cfg.log_level);
     block_signals();
     engine_config_t ec = {cfg.data, (int)cfg.workers, cfg.allow_private, cfg.result_ttl_ms,
-                          cfg.max_page, CINDER_USER_AGENT};
+                          cfg.max_page, CINDER_USER_AGENT, cfg.resolve};
     engine_t *engine = NULL;
     if (engine_new(&ec, &engine)) {
         log_error("cannot start: the store in %s could not be opened", cfg.data);

@@ -64,6 +64,7 @@ struct fetcher {
     struct fetch_opts opts;
     char *user_agent;
     struct curl_slist *default_headers;
+    struct curl_slist *resolve;
     long max_inflight;
 
     pthread_mutex_t mu; /* guards the fields up to the next blank line */
@@ -269,6 +270,9 @@ static void configure(fetcher_t *f, const fetcher_config_t *c)
     f->max_inflight = c->max_inflight;
     f->ring_cap = c->queue_capacity;
     f->ring = xcalloc(f->ring_cap, sizeof *f->ring);
+    for (const char *const *r = c->resolve; r && *r; r++)
+        f->resolve = curl_slist_append(f->resolve, *r);
+    f->opts.resolve = f->resolve;
     curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, c->max_total_connections);
     curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, c->max_host_connections);
     curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, c->max_total_connections);
@@ -282,6 +286,7 @@ static void fetcher_release(fetcher_t *f)
     if (f->multi)
         curl_multi_cleanup(f->multi);
     curl_slist_free_all(f->default_headers);
+    curl_slist_free_all(f->resolve);
     pthread_mutex_destroy(&f->mu);
     free(f->ring);
     free(f->user_agent);

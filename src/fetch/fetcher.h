@@ -32,6 +32,8 @@ typedef struct {
                                    4 * max_total_connections */
     size_t queue_capacity;      /* submissions waiting for an in-flight slot (their timeout
                                    not running yet); default 4096 */
+    const char *const *resolve; /* NULL-terminated "HOST:PORT:ADDR" pins (as curl --resolve); the
+                                   guard still checks ADDR at connect time */
 } fetcher_config_t;
 
 #define FETCHER_DEFAULT_USER_AGENT "cinder/0.1 (+https://github.com/cinder-crawler/cinder)"

@@ -212,6 +212,8 @@ CURL *transfer_easy_new(const struct fetch_opts *o)
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, o->max_redirects);
     curl_easy_setopt(easy, CURLOPT_AUTOREFERER, 1L);
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    if (o->resolve)
+        curl_easy_setopt(easy, CURLOPT_RESOLVE, o->resolve);
     return easy;
 }
 

@@ -22,6 +22,7 @@ struct fetch_opts {
     long max_redirects; /* negative: do not follow */
     size_t max_body;
     const struct curl_slist *default_headers;
+    const struct curl_slist *resolve; /* host pins, or NULL */
 };
 
 struct transfer {

@@ -71,6 +71,7 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
     e->user_agent = xstrdup(cfg->user_agent);
     e->cfg.data_dir = e->data_dir;
     e->cfg.user_agent = e->user_agent;
+    e->cfg.resolve = NULL; /* only used while starting the fetcher, which copies it */
     pthread_mutex_init(&e->mu, NULL);
     pthread_cond_init(&e->cv, NULL);
     cinder_err rc = store_open(cfg->data_dir, &e->store);
@@ -81,6 +82,7 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
     fc.user_agent = e->user_agent;
     fc.max_redirects = 10;
     fc.max_body = cfg->max_body;
+    fc.resolve = cfg->resolve;
     /* Sync scrapes are independent user requests: no per-host politeness cap here (the crawl
      * scheduler paces hosts itself); the totals only bound sockets. */
     fc.max_total_connections = 1024;

@@ -22,6 +22,7 @@ typedef struct {
     int64_t result_ttl_ms; /* how long results stay readable */
     size_t max_body;       /* fetched page cap in bytes */
     const char *user_agent;
+    const char *const *resolve; /* NULL-terminated "HOST:PORT:ADDR" DNS pins, or NULL */
 } engine_config_t;
 
 typedef struct engine engine_t;

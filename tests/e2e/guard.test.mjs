@@ -8,7 +8,7 @@ let site, cinder;
 
 before(async () => {
   site = await startSite();
-  cinder = await startCinder([]);
+  cinder = await startCinder(['--resolve', `public-looking.example.com:${site.port}:127.0.0.1`]);
 });
 
 after(async () => {
@@ -32,4 +32,14 @@ test('a single-label host is a 400 in guarded mode', async () => {
   const lh = await cinder.post('/v1/scrape', { url: `http://localhost:${site.port}/` });
   assert.equal(lh.status, 400);
   assert.match(lh.json.details[0].message, /top-level domain/);
+});
+
+test('a public-looking name that resolves to loopback is refused on its resolved address', async () => {
+  await site.reset();
+  const url = `http://public-looking.example.com:${site.port}/pages/index.html`;
+  const r = await cinder.post('/v1/scrape', { url });
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.json.code, 'SCRAPE_BLOCKED_ADDRESS');
+  assert.match(r.json.error, /127\.0\.0\.1/);
+  assert.equal((await site.stats()).total, 0);
 });

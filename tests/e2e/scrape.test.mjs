@@ -8,7 +8,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 before(async () => {
   site = await startSite();
-  cinder = await startCinder(['--allow-private', '--max-page-size', '2MB']);
+  cinder = await startCinder(['--allow-private', '--max-page-size', '2MB',
+    '--resolve', `pinned.example.com:${site.port}:127.0.0.1`]);
 });
 
 after(async () => {
@@ -111,6 +112,12 @@ test('a target 404 or 500 is a successful scrape carrying the status', async () 
     assert.equal(r.json.data.metadata.statusCode, code);
     assert.match(r.json.data.markdown, new RegExp(`${code}`));
   }
+});
+
+test('with --allow-private, a pinned name is fetched', async () => {
+  const r = await cinder.post('/v1/scrape', { url: `http://pinned.example.com:${site.port}/pages/index.html` });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.data.metadata.statusCode, 200);
 });
 
 test('redirects: final url reported, sourceURL verbatim', async () => {
