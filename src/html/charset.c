@@ -642,8 +642,14 @@ cinder_err charset_to_utf8(const char *body, size_t len, const char *content_typ
     const encoding_t *e = bom_sniff(body, len, &skip);
     if (!e)
         e = header_encoding(content_type);
-    if (!e && is_html_type(content_type))
+    if (!e && is_html_type(content_type)) {
         e = prescan(body, len);
+        /* A <meta> is often stale (templates copied between sites): when the bytes are valid
+         * UTF-8 with non-ASCII text in them, they are UTF-8 whatever the meta says. */
+        if (e && e != &encodings[ENC_UTF8] && ascii_run((const unsigned char *)body, len) < len &&
+            looks_utf8(body, len))
+            e = &encodings[ENC_UTF8];
+    }
     if (!e)
         e = sniff(body, len);
     cinder_err rc = decode_as(e, body + skip, len - skip, out);

@@ -331,3 +331,21 @@ TEST(charset_every_encoding_opens)
         free(s);
     }
 }
+
+TEST(charset_meta_contradicted_by_valid_utf8)
+{
+    /* declares gb2312 in <meta>, but the bytes are UTF-8 (中文 = e4 b8 ad e6 96 87) */
+    const char page[] = "<meta charset=\"gb2312\"><p>\xe4\xb8\xad\xe6\x96\x87</p>";
+    buf_t out;
+    buf_init(&out, 0);
+    const char *cs = NULL;
+    CHECK_INT(charset_to_utf8(page, sizeof page - 1, "text/html", &out, &cs), CINDER_OK);
+    CHECK_CONTAINS(buf_str(&out), "\xe4\xb8\xad\xe6\x96\x87");
+    CHECK_STR(cs, "UTF-8");
+    buf_reset(&out);
+    /* the same bytes with the charset in the HTTP header are decoded as declared */
+    CHECK_INT(charset_to_utf8(page, sizeof page - 1, "text/html; charset=gb2312", &out, &cs),
+              CINDER_OK);
+    CHECK_NOT_CONTAINS(buf_str(&out), "\xe4\xb8\xad\xe6\x96\x87");
+    buf_cleanup(&out);
+}
