@@ -192,24 +192,6 @@ static void strip(dom_node_t *root, bool hidden_too, bool consent_checks)
     }
 }
 
-/* The page title (text of head > title), or NULL; caller frees. */
-static char *page_title(dom_doc_t *doc)
-{
-    dom_node_t *head = dom_head(doc);
-    for (dom_node_t *n = head; n; n = dom_walk_next(head, n, false)) {
-        if (dom_tag_of(n) != DOM_TAG_TITLE)
-            continue;
-        buf_t b;
-        buf_init(&b, 4096);
-        if (dom_text_content(n, &b) != CINDER_OK || b.len == 0) {
-            buf_cleanup(&b);
-            return NULL;
-        }
-        return buf_steal(&b);
-    }
-    return NULL;
-}
-
 /* Joins (valid) selectors into one selector list ("a, b"), so one match pass returns them all in
  * document order. Caller frees. */
 static char *join_selectors(const char *const *sel, size_t n)
@@ -355,15 +337,12 @@ static bool all_valid(const char *const *sel, size_t n)
 cinder_err clean_document(dom_doc_t *doc, const clean_options_t *opt, dom_node_t **content)
 {
     cinder_err rc = CINDER_OK;
-    char *title = NULL;
     *content = NULL;
     if (!all_valid(opt->include_tags, opt->n_include) ||
         !all_valid(opt->exclude_tags, opt->n_exclude))
         return CINDER_E_INVALID;
     /* without selectors, hidden elements and banners go in the same walk as the markup */
     bool early = opt->only_main_content && !opt->n_include && !opt->n_exclude;
-    if (opt->only_main_content)
-        title = page_title(doc);
     strip(dom_root(doc), early, early);
     if (opt->n_include && (rc = apply_selectors(doc, opt->include_tags, opt->n_include, true)))
         goto out;
@@ -376,8 +355,7 @@ cinder_err clean_document(dom_doc_t *doc, const clean_options_t *opt, dom_node_t
     if (!early)
         strip(body, true, true);
     if (!opt->n_include)
-        rc = readable_extract(body, title, content);
+        rc = readable_extract(body, content);
 out:
-    free(title);
     return rc;
 }

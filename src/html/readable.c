@@ -25,7 +25,7 @@ static void attempt_reset(rtab_t *rt, unsigned mode)
         r->flags &= ~RF_ATTEMPT_MASK;
         r->score = 0;
         r->runs = 0;
-        if (((mode & RM_STRIP) && (r->flags & RF_UNLIKELY)) || (r->flags & RF_TITLE))
+        if (((mode & RM_STRIP) && (r->flags & RF_UNLIKELY)))
             r->flags |= RF_SKIP;
         if (!(r->flags & RF_TEXT)) {
             r->text = r->link = r->commas = 0;
@@ -465,10 +465,10 @@ static int32_t run_attempts(rtab_t *rt)
     return run_attempt(rt, attempt_modes[best], -1, &len);
 }
 
-cinder_err readable_extract(dom_node_t *root, const char *title, dom_node_t **content)
+cinder_err readable_extract(dom_node_t *root, dom_node_t **content)
 {
     rtab_t rt = {0};
-    rt_build(&rt, root, title);
+    rt_build(&rt, root);
     int32_t chosen = run_attempts(&rt);
     *content = root;
     if (chosen >= 0) {

@@ -21,10 +21,9 @@
 /* Narrows the subtree of root (normally the body, already stripped of scripts, styles and hidden
  * elements) to the page's main content: removes from the document what lies outside the article
  * and the boilerplate inside it, and sets *content to the node whose subtree is the article —
- * root itself when no container stands out. title (may be NULL) is the page title: a heading
- * repeating it at the top of the article is dropped, like the rest of the page chrome. Never
+ * root itself when no container stands out. The article keeps its own
+ * headings, its title included (users of a scrape want it). Never
  * leaves an empty result when root has text. */
-CINDER_MUST_CHECK cinder_err readable_extract(dom_node_t *root, const char *title,
-                                              dom_node_t **content);
+CINDER_MUST_CHECK cinder_err readable_extract(dom_node_t *root, dom_node_t **content);
 
 #endif

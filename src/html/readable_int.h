@@ -29,7 +29,6 @@ enum {
     RF_TABLE = 1u << 8,       /* inside a table */
     RF_SHARE = 1u << 9,       /* class or id names a share/social widget */
     RF_BYLINE = 1u << 10,     /* author line */
-    RF_TITLE = 1u << 11,      /* the heading repeating the page title */
     RF_HAS_INLINE = 1u << 12, /* has phrasing content (text, inline elements) as children */
     RF_BRBR = 1u << 13,       /* has a double line break among its children: paragraphs */
     RF_MAIN = 1u << 14,       /* is or holds main, [role=main] or [itemprop=articleBody] */
@@ -87,9 +86,9 @@ static inline bool rt_contains(const rtab_t *rt, int32_t a, int32_t b)
     return b > a && b < rt->t[a].end;
 }
 
-/* Builds the side table over root's subtree (pre-order) with the once-per-page facts; title
- * (may be NULL) is the page title, for RF_TITLE. Free rt->t with free(). */
-void rt_build(rtab_t *rt, dom_node_t *root, const char *title);
+/* Builds the side table over root's subtree (pre-order) with the once-per-page facts.
+ * Free rt->t with free(). */
+void rt_build(rtab_t *rt, dom_node_t *root);
 
 /* True for an element that ends a run of inline content (not phrasing content). */
 bool rt_breaks_paragraph(const rnode_t *r);

@@ -1,7 +1,7 @@
 /*
  * The side table of main-content extraction: one entry per node in
  * pre-order, with the per-node facts computed once per page (class/id hints,
- * kinds of children, text counts of text nodes, the title heading).
+ * kinds of children, text counts of text nodes).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -465,70 +465,9 @@ static void mark_children_kinds(rtab_t *rt)
     }
 }
 
-/* ---- the title heading ------------------------------------------------- */
-
-/* Next word of s from *pos: a run of ASCII letters and digits or non-ASCII bytes. */
-static bool next_word(const char *s, size_t len, size_t *pos, size_t *start, size_t *wlen)
-{
-    size_t i = *pos;
-    while (i < len && !is_alnum((unsigned char)s[i]) && !((unsigned char)s[i] & 0x80))
-        i++;
-    *start = i;
-    while (i < len && (is_alnum((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80)))
-        i++;
-    *pos = i;
-    *wlen = i - *start;
-    return *wlen > 0;
-}
-
-static bool title_has_word(const char *title, const char *w, size_t wl)
-{
-    size_t pos = 0, st, l, tl = strlen(title);
-    while (next_word(title, tl, &pos, &st, &l))
-        if (l == wl && strncasecmp(title + st, w, wl) == 0)
-            return true;
-    return false;
-}
-
-/* True when the heading's words (by length) are mostly words of the title. */
-static bool repeats_title(const char *h, size_t hl, const char *title)
-{
-    size_t pos = 0, st, l, all = 0, found = 0;
-    while (next_word(h, hl, &pos, &st, &l)) {
-        all += l;
-        if (title_has_word(title, h + st, l))
-            found += l;
-    }
-    return all > 0 && found * 4 >= all * 3;
-}
-
-/* Flags the first h1/h2 that repeats the page title. */
-static void mark_title_heading(rtab_t *rt, const char *title)
-{
-    char text[512];
-    for (int32_t i = 0; title && *title && i < rt->n; i++) {
-        if (rt->t[i].tag != DOM_TAG_H1 && rt->t[i].tag != DOM_TAG_H2)
-            continue;
-        size_t k = 0;
-        for (int32_t d = i + 1; d < rt->t[i].end; d++) {
-            size_t len;
-            const char *s = (rt->t[d].flags & RF_TEXT) ? dom_text(rt->t[d].node, &len) : NULL;
-            if (!s || k + len >= sizeof text)
-                continue;
-            memcpy(text + k, s, len);
-            k += len;
-        }
-        if (repeats_title(text, k, title)) {
-            rt->t[i].flags |= RF_TITLE;
-            return;
-        }
-    }
-}
-
-void rt_build(rtab_t *rt, dom_node_t *root, const char *title)
+void rt_build(rtab_t *rt, dom_node_t *root)
 {
     pthread_once(&hint_once, hint_index);
     tab_build(rt, root);
     mark_children_kinds(rt);
-    mark_title_heading(rt, title);
 }
