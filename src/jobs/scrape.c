@@ -17,6 +17,9 @@
 #include "util/mem.h"
 #include "util/uuid.h"
 
+/* A scrape without a timeout (v2's default) still ends: Firecrawl's API waits 180 s. */
+#define SCRAPE_MAX_WAIT_MS 180000
+
 typedef struct {
     engine_t *e;
     store_job_t job;
@@ -254,7 +257,7 @@ cinder_err scrape_submit(engine_t *e, const char *url, const char *source_url,
     req.url = url;
     req.headers = (const char *const *)t->opts.headers;
     req.n_headers = t->opts.n_headers;
-    req.timeout_ms = t->opts.timeout_ms;
+    req.timeout_ms = t->opts.timeout_ms > 0 ? t->opts.timeout_ms : SCRAPE_MAX_WAIT_MS;
     req.skip_tls_verify = t->opts.skip_tls_verify;
     req.on_done = on_fetched;
     req.ud = t;

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -46,6 +48,11 @@ static const char *const migrations[] = {
     "  raw_len INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (job_id, seq)"
     ") WITHOUT ROWID;",
 };
+
+static int64_t now_ms(void)
+{
+    return clock_wall_ms();
+}
 
 static cinder_err sq_err(sq_t *s, int rc, const char *what)
 {
@@ -221,7 +228,8 @@ static cinder_err sq_job_get(void *impl, const char *id, store_job_t *out)
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        err = sqlite3_column_int(st, 14) ? CINDER_E_EXPIRED : CINDER_OK;
+        bool expired = sqlite3_column_int(st, 14) || sqlite3_column_int64(st, 6) <= now_ms();
+        err = expired ? CINDER_E_EXPIRED : CINDER_OK;
         if (!err)
             read_job_row(st, out);
     } else if (rc != SQLITE_DONE) {

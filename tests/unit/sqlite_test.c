@@ -78,10 +78,17 @@ TEST(store_job_and_document_round_trip)
     CHECK_INT(store_job_get(st, j.id, &r), CINDER_OK);
     store_job_cleanup(&r);
 
+    /* past its expiry the job answers "expired" at once, before any reaping */
+    store_job_t soon = j;
+    uuid_generate_v4(soon.id);
+    soon.expires_ms = clock_wall_ms() - 1;
+    CHECK_INT(store_job_create(st, &soon), CINDER_OK);
+    CHECK_INT(store_job_get(st, soon.id, &r), CINDER_E_EXPIRED);
+
     /* expiry: documents dropped, the job answers "expired" */
     int64_t removed = 0;
     CHECK_INT(store_expire(st, j.expires_ms + 1, &removed), CINDER_OK);
-    CHECK_INT(removed, 1);
+    CHECK_INT(removed, 2);
     CHECK_INT(store_job_get(st, j.id, &r), CINDER_E_EXPIRED);
     CHECK_INT(store_doc_get(st, j.id, 0, &got, &len), CINDER_E_NOT_FOUND);
     CHECK_INT(store_job_get(st, "00000000-0000-4000-8000-000000000000", &r), CINDER_E_NOT_FOUND);
