@@ -22,6 +22,7 @@ TEST_PKGS=(
   nodejs npm                # Firecrawl JS SDK end-to-end tests
   valgrind
   openssl                   # a throwaway TLS server for the SSL-error test
+  nghttp2-server            # nghttpd: an HTTP/2 server for the HTTP/2 test
 )
 
 want=("${BUILD_PKGS[@]}")

@@ -49,6 +49,7 @@ typedef struct fetch_result {
     long redirect_count;
     double elapsed_ms; /* from the start of the transfer (not queue time) to completion */
     char *retry_after; /* Retry-After header value of the final response, or NULL */
+    int http_version;  /* 1 (HTTP/1.x), 2 or 3 for the final response; 0 when none arrived */
 } fetch_result_t;
 
 /* Completion callback: runs on the fetch thread, must not block (it may call

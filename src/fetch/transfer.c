@@ -350,6 +350,10 @@ void transfer_complete(struct transfer *t, CURLcode rc)
         r->final_url = xstrdup(url);
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
     curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &r->redirect_count);
+    long version = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_HTTP_VERSION, &version);
+    r->http_version = version == CURL_HTTP_VERSION_2_0 ? 2 : version == CURL_HTTP_VERSION_3 ? 3
+                      : version ? 1 : 0;
     r->elapsed_ms = transfer_now_ms() - t->start_ms;
     char *detail = NULL;
     cinder_err e = map_curl_error(t, rc, &detail);

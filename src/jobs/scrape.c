@@ -220,6 +220,8 @@ static void on_fetched(fetch_result_t *res, void *ud)
 {
     scrape_task_t *t = ud;
     t->fres = res;
+    log_debug("scrape %s: %s -> %ld HTTP/%d %s %.1fms", t->job.id, t->job.url, res->status,
+              res->http_version, res->err ? cinder_err_name(res->err) : "ok", res->elapsed_ms);
     if (pool_submit(engine_pool(t->e), process_task, t) != CINDER_OK)
         process_task(t);
 }
