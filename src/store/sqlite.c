@@ -24,8 +24,8 @@
 #include "util/log.h"
 #include "util/mem.h"
 
-#define COMPRESS_MIN 2048       /* documents larger than this are deflated */
-#define DOC_MAX (512u << 20)    /* refuse to inflate anything claiming more */
+#define COMPRESS_MIN 2048         /* documents larger than this are deflated */
+#define DOC_MAX      (512u << 20) /* refuse to inflate anything claiming more */
 
 typedef struct {
     sqlite3 *db;
@@ -210,35 +210,61 @@ static void read_job_row(sqlite3_stmt *st, store_job_t *out)
     out->failed = sqlite3_column_int64(st, 13);
 }
 
-static cinder_err sq_job_get(void *impl, const char *id, store_job_t *out)
+/* Runs a one-row query: bind(st, ud), then read(st, ud) on the row. CINDER_E_NOT_FOUND when there
+ * is no row; otherwise read's result. */
+static cinder_err query_row(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
+                            cinder_err (*read)(sqlite3_stmt *, void *), void *ud)
 {
-    sq_t *s = impl;
     sqlite3_stmt *st = NULL;
     cinder_err err = CINDER_E_NOT_FOUND;
     pthread_mutex_lock(&s->mu);
-    int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT id,kind,status,api_version,created_ms,finished_ms,"
-                                "expires_ms,url,options,error,error_code,total,completed,failed,"
-                                "expired FROM jobs WHERE id=?",
-                                -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        err = sq_err(s, rc, "job_get");
-        goto out;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind(st, ud);
+        rc = sqlite3_step(st);
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        bool expired = sqlite3_column_int(st, 14) || sqlite3_column_int64(st, 6) <= now_ms();
-        err = expired ? CINDER_E_EXPIRED : CINDER_OK;
-        if (!err)
-            read_job_row(st, out);
-    } else if (rc != SQLITE_DONE) {
-        err = sq_err(s, rc, "job_get");
-    }
-out:
+    if (rc == SQLITE_ROW)
+        err = read(st, ud);
+    else if (rc != SQLITE_DONE)
+        err = sq_err(s, rc, sql);
     sqlite3_finalize(st);
     pthread_mutex_unlock(&s->mu);
     return err;
+}
+
+typedef struct {
+    const char *id;
+    int64_t seq;
+    store_job_t *job;
+    char **json;
+    size_t *len;
+} row_ctx_t;
+
+static void bind_id(sqlite3_stmt *st, const void *ud)
+{
+    const row_ctx_t *c = ud;
+    sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) > 1)
+        sqlite3_bind_int64(st, 2, c->seq);
+}
+
+static cinder_err read_job(sqlite3_stmt *st, void *ud)
+{
+    row_ctx_t *c = ud;
+    if (sqlite3_column_int(st, 14) || sqlite3_column_int64(st, 6) <= now_ms())
+        return CINDER_E_EXPIRED;
+    read_job_row(st, c->job);
+    return CINDER_OK;
+}
+
+static cinder_err sq_job_get(void *impl, const char *id, store_job_t *out)
+{
+    row_ctx_t c = {id, 0, out, NULL, NULL};
+    return query_row(
+        impl,
+        "SELECT id,kind,status,api_version,created_ms,finished_ms,expires_ms,url,"
+        "options,error,error_code,total,completed,failed,expired FROM jobs WHERE id=?1",
+        bind_id, read_job, &c);
 }
 
 static void bind_job_finish(sqlite3_stmt *st, const void *ud)
@@ -322,38 +348,28 @@ static cinder_err inflate_doc(const void *body, size_t blen, size_t raw_len, cha
     return CINDER_OK;
 }
 
-static cinder_err sq_doc_get(void *impl, const char *job_id, int64_t seq, char **json, size_t *len)
+static cinder_err read_doc(sqlite3_stmt *st, void *ud)
 {
-    sq_t *s = impl;
-    sqlite3_stmt *st = NULL;
-    cinder_err err = CINDER_E_NOT_FOUND;
-    pthread_mutex_lock(&s->mu);
-    int rc = sqlite3_prepare_v2(
-        s->db, "SELECT compressed,raw_len,body FROM documents WHERE job_id=? AND seq=?", -1, &st,
-        NULL);
-    if (rc != SQLITE_OK) {
-        err = sq_err(s, rc, "doc_get");
-        goto out;
-    }
-    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, seq);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        goto out;
+    row_ctx_t *c = ud;
     size_t raw_len = (size_t)sqlite3_column_int64(st, 1);
     const void *body = sqlite3_column_blob(st, 2);
     size_t blen = (size_t)sqlite3_column_bytes(st, 2);
-    if (sqlite3_column_int(st, 0)) {
-        err = inflate_doc(body, blen, raw_len, json);
-    } else {
-        *json = xstrndup(body ? body : "", blen);
-        err = CINDER_OK;
-    }
-    if (!err && len)
-        *len = raw_len;
-out:
-    sqlite3_finalize(st);
-    pthread_mutex_unlock(&s->mu);
+    cinder_err err = CINDER_OK;
+    if (sqlite3_column_int(st, 0))
+        err = inflate_doc(body, blen, raw_len, c->json);
+    else
+        *c->json = xstrndup(body ? body : "", blen);
+    if (!err && c->len)
+        *c->len = raw_len;
     return err;
+}
+
+static cinder_err sq_doc_get(void *impl, const char *job_id, int64_t seq, char **json, size_t *len)
+{
+    row_ctx_t c = {job_id, seq, NULL, json, len};
+    return query_row(impl,
+                     "SELECT compressed,raw_len,body FROM documents WHERE job_id=?1 AND seq=?2",
+                     bind_id, read_doc, &c);
 }
 
 static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
@@ -372,8 +388,8 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
     int64_t n = 0;
     sqlite3_stmt *st = NULL;
     pthread_mutex_lock(&s->mu);
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM jobs WHERE expired=0 AND expires_ms<=?",
-                           -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM jobs WHERE expired=0 AND expires_ms<=?", -1,
+                           &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, now_ms);
         if (sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int64(st, 0);
