@@ -19,13 +19,14 @@ static const struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "cinder %s — a self-hosted crawling and scraping job server\n\n"
-                 "usage: cinder COMMAND [OPTIONS]\n\nCommands:\n",
+    fprintf(out,
+            "cinder %s — a self-hosted crawling and scraping job server\n\n"
+            "usage: cinder COMMAND [OPTIONS]\n\nCommands:\n",
             CINDER_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "  %-10s %s\n\nRun 'cinder COMMAND --help' for a command's options.\n",
-            "version", "print the version");
+    fprintf(out, "  %-10s %s\n\nRun 'cinder COMMAND --help' for a command's options.\n", "version",
+            "print the version");
 }
 
 int main(int argc, char **argv)

@@ -51,8 +51,7 @@ static const struct {
     {CINDER_E_BUSY, {503, NULL, "The server is overloaded; retry shortly."}},
 };
 
-static const errmap_entry_t unknown = {500, "UNKNOWN_ERROR",
-                                       "An unexpected error occurred (%s)."};
+static const errmap_entry_t unknown = {500, "UNKNOWN_ERROR", "An unexpected error occurred (%s)."};
 
 const errmap_entry_t *errmap_get(cinder_err e)
 {

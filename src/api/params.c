@@ -13,8 +13,8 @@
 #include "util/mem.h"
 #include "util/url.h"
 
-#define MAX_TAGS 100
-#define MAX_HEADERS 64
+#define MAX_TAGS       100
+#define MAX_HEADERS    64
 #define MAX_HEADER_LEN 8192
 
 void params_report_init(params_report_t *rep)
@@ -76,14 +76,20 @@ void params_warn(params_report_t *rep, const char *fmt, ...)
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
     case JSON_INTEGER:
-    case JSON_REAL: return "number";
+    case JSON_REAL:
+        return "number";
     case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    default: return "null";
+    case JSON_FALSE:
+        return "boolean";
+    default:
+        return "null";
     }
 }
 
@@ -93,9 +99,9 @@ static void type_issue(params_report_t *rep, const char *field, const char *expe
     char msg[160];
     snprintf(msg, sizeof msg, "Expected %s, received %s", expected, type_name(v));
     json_array_append_new(rep->details,
-                          json_pack("{s:s, s:s, s:s, s:o, s:s}", "code", "invalid_type",
-                                    "expected", expected, "received", type_name(v), "path",
-                                    path_of(field), "message", msg));
+                          json_pack("{s:s, s:s, s:s, s:o, s:s}", "code", "invalid_type", "expected",
+                                    expected, "received", type_name(v), "path", path_of(field),
+                                    "message", msg));
 }
 
 static bool get_bool(json_t *v, const char *field, bool *out, params_report_t *rep)
@@ -213,15 +219,24 @@ static unsigned format_flag(const char *name, int version)
         unsigned flag;
         int versions; /* bit v set: valid in version v */
     } known[] = {
-        {"markdown", PIPE_FMT_MARKDOWN, 6}, {"html", PIPE_FMT_HTML, 6},
-        {"rawHtml", PIPE_FMT_RAW_HTML, 6},  {"links", PIPE_FMT_LINKS, 6},
-        {"images", PIPE_FMT_IMAGES, 4},     {"screenshot", 0, 6},
-        {"screenshot@fullPage", 0, 2},      {"extract", 0, 2},
-        {"json", 0, 6},                     {"summary", 0, 6},
-        {"changeTracking", 0, 6},           {"branding", 0, 4},
-        {"attributes", 0, 4},               {"question", 0, 4},
-        {"highlights", 0, 4},               {"query", 0, 4},
-        {"audio", 0, 4},                    {"video", 0, 4},
+        {"markdown", PIPE_FMT_MARKDOWN, 6},
+        {"html", PIPE_FMT_HTML, 6},
+        {"rawHtml", PIPE_FMT_RAW_HTML, 6},
+        {"links", PIPE_FMT_LINKS, 6},
+        {"images", PIPE_FMT_IMAGES, 4},
+        {"screenshot", 0, 6},
+        {"screenshot@fullPage", 0, 2},
+        {"extract", 0, 2},
+        {"json", 0, 6},
+        {"summary", 0, 6},
+        {"changeTracking", 0, 6},
+        {"branding", 0, 4},
+        {"attributes", 0, 4},
+        {"question", 0, 4},
+        {"highlights", 0, 4},
+        {"query", 0, 4},
+        {"audio", 0, 4},
+        {"video", 0, 4},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcmp(known[i].name, name) == 0 && (known[i].versions & (1 << version)))
@@ -322,8 +337,10 @@ static void check_proxy(json_t *v, int version, params_report_t *rep)
     if (!ok)
         params_issue(rep, "invalid_enum_value", "proxy", "Invalid proxy mode");
     else if (strcmp(p, "basic") != 0 && strcmp(p, "auto") != 0)
-        params_warn(rep, "proxy '%s' is not available: cinder fetched with a basic (direct) "
-                         "connection.", p);
+        params_warn(rep,
+                    "proxy '%s' is not available: cinder fetched with a basic (direct) "
+                    "connection.",
+                    p);
 }
 
 /* Keys that are accepted; some produce a warning because cinder cannot honour them. */
@@ -362,8 +379,8 @@ static bool accepted_key(const char *k, json_t *v, int version, params_report_t 
 /* Keys that ask for something cinder cannot do: a clear 400. */
 static bool refused_key(const char *k, json_t *v, int version, params_report_t *rep)
 {
-    static const char *const llm_v1[] = {"extract", "jsonOptions", "changeTrackingOptions",
-                                         "agent", NULL};
+    static const char *const llm_v1[] = {"extract", "jsonOptions", "changeTrackingOptions", "agent",
+                                         NULL};
     if (!strcmp(k, "actions")) {
         if (!json_is_array(v))
             type_issue(rep, k, "array", v);
@@ -471,8 +488,7 @@ char *params_url(json_t *v, const char *field, bool allow_private, params_report
     return url;
 }
 
-void params_v0_page_options(json_t *po, scrape_opts_t *o, bool *include_links,
-                            params_report_t *rep)
+void params_v0_page_options(json_t *po, scrape_opts_t *o, bool *include_links, params_report_t *rep)
 {
     bool b;
     *include_links = false;
@@ -486,11 +502,14 @@ void params_v0_page_options(json_t *po, scrape_opts_t *o, bool *include_links,
     json_t *v;
     if ((v = json_object_get(po, "onlyMainContent")))
         get_bool(v, "pageOptions.onlyMainContent", &o->only_main_content, rep);
-    if ((v = json_object_get(po, "includeHtml")) && get_bool(v, "pageOptions.includeHtml", &b, rep) && b)
+    if ((v = json_object_get(po, "includeHtml")) &&
+        get_bool(v, "pageOptions.includeHtml", &b, rep) && b)
         o->formats |= PIPE_FMT_HTML;
-    if ((v = json_object_get(po, "includeRawHtml")) && get_bool(v, "pageOptions.includeRawHtml", &b, rep) && b)
+    if ((v = json_object_get(po, "includeRawHtml")) &&
+        get_bool(v, "pageOptions.includeRawHtml", &b, rep) && b)
         o->formats |= PIPE_FMT_RAW_HTML;
-    if ((v = json_object_get(po, "includeLinks")) && get_bool(v, "pageOptions.includeLinks", &b, rep) && b)
+    if ((v = json_object_get(po, "includeLinks")) &&
+        get_bool(v, "pageOptions.includeLinks", &b, rep) && b)
         *include_links = true;
     if ((v = json_object_get(po, "onlyIncludeTags")))
         set_selectors(v, "pageOptions.onlyIncludeTags", &o->include_tags, &o->n_include, rep);
@@ -501,7 +520,8 @@ void params_v0_page_options(json_t *po, scrape_opts_t *o, bool *include_links,
     if ((v = json_object_get(po, "removeBase64Images")))
         get_bool(v, "pageOptions.removeBase64Images", &o->remove_base64_images, rep);
     if ((v = json_object_get(po, "screenshot")) && json_is_true(v))
-        params_issue(rep, "custom", "pageOptions.screenshot", "screenshots need a browser, which cinder does not have");
+        params_issue(rep, "custom", "pageOptions.screenshot",
+                     "screenshots need a browser, which cinder does not have");
 }
 
 json_t *params_error_body(const params_report_t *rep)

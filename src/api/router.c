@@ -3,8 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-static const api_route_t *const tables[] = {health_routes, firecrawl_v0_routes,
-                                            firecrawl_v1_routes, firecrawl_v2_routes};
+static const api_route_t *const tables[] = {health_routes, firecrawl_v0_routes, firecrawl_v1_routes,
+                                            firecrawl_v2_routes};
 
 /* Matches one pattern against path; on success stores the parameters in m. */
 static bool match_pattern(const char *pat, const char *path, route_match_t *m)

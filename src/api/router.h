@@ -25,7 +25,7 @@ extern const api_route_t firecrawl_v1_routes[];
 extern const api_route_t firecrawl_v2_routes[];
 
 typedef struct {
-    api_handler handler; /* NULL: no route */
+    api_handler handler;  /* NULL: no route */
     bool method_mismatch; /* the path exists under another method */
     int nparams;
     const char *params[ROUTER_MAX_PARAMS]; /* pointers into params_buf */

@@ -282,8 +282,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!r)
         return;
     double ms = (double)(clock_mono_us() - r->start_us) / 1000.0;
-    log_info("req=%s %s %s %u %.1fms%s", r->id, r->method, r->path, r->queued ? r->status : 0,
-             ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
+    log_info("req=%s %s %s %u %.1fms%s", r->id, r->method, r->path, r->queued ? r->status : 0, ms,
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
     req_free(r);
     *con_cls = NULL;
 }
@@ -314,16 +314,15 @@ cinder_err server_new(const server_config_t *cfg, server_t **out)
     }
     server_t *s = xcalloc(1, sizeof *s);
     s->cfg = *cfg;
-    unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 2),
-                            MHD_OPTION_CONNECTION_LIMIT, 8192u, MHD_OPTION_CONNECTION_TIMEOUT,
-                            120u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_END);
+    s->d =
+        MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+                         (unsigned)(cfg->threads > 0 ? cfg->threads : 2),
+                         MHD_OPTION_CONNECTION_LIMIT, 8192u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->d) {
         log_error("cannot listen on %s:%d", cfg->host, cfg->port);
         free(s);

@@ -81,7 +81,10 @@ static cinder_err emit(const convert_cfg_t *cfg, const char *input, json_t *doc)
     FILE *out = stdout;
     char *path = NULL;
     if (cfg->outdir) {
-        path = output_path(cfg->outdir, input, json ? ".json" : !strcmp(cfg->format, "html") ? ".html" : ".md");
+        path = output_path(cfg->outdir, input,
+                           json                           ? ".json"
+                           : !strcmp(cfg->format, "html") ? ".html"
+                                                          : ".md");
         out = fopen(path, "wb");
     }
     cinder_err rc = out ? CINDER_OK : CINDER_E_IO;

@@ -23,9 +23,9 @@ cinder_err opts_parse_size(const char *s, size_t *out)
     static const struct {
         const char *suffix;
         double mul;
-    } units[] = {{"", 1},          {"b", 1},          {"k", 1024},       {"kb", 1e3},
-                 {"kib", 1024},    {"m", 1048576},    {"mb", 1e6},       {"mib", 1048576},
-                 {"g", 1073741824}, {"gb", 1e9},      {"gib", 1073741824}};
+    } units[] = {{"", 1},           {"b", 1},       {"k", 1024},        {"kb", 1e3},
+                 {"kib", 1024},     {"m", 1048576}, {"mb", 1e6},        {"mib", 1048576},
+                 {"g", 1073741824}, {"gb", 1e9},    {"gib", 1073741824}};
     double v;
     const char *rest;
     if (!parse_number(s, &v, &rest))
@@ -70,16 +70,24 @@ static cinder_err set_value(const opt_def_t *d, void *cfg, const char *val, cons
     cinder_err rc = CINDER_OK;
     char *end = NULL;
     switch (d->type) {
-    case OPT_STR: *(const char **)field = val; break;
-    case OPT_FLAG: *(bool *)field = truthy(val); break;
+    case OPT_STR:
+        *(const char **)field = val;
+        break;
+    case OPT_FLAG:
+        *(bool *)field = truthy(val);
+        break;
     case OPT_INT:
         errno = 0;
         *(long *)field = strtol(val, &end, 10);
         if (errno || end == val || *end)
             rc = CINDER_E_INVALID;
         break;
-    case OPT_SIZE: rc = opts_parse_size(val, (size_t *)field); break;
-    case OPT_DURATION: rc = opts_parse_duration(val, (long long *)field); break;
+    case OPT_SIZE:
+        rc = opts_parse_size(val, (size_t *)field);
+        break;
+    case OPT_DURATION:
+        rc = opts_parse_duration(val, (long long *)field);
+        break;
     case OPT_LIST: {
         const char **list = (const char **)field;
         int n = 0;

@@ -22,9 +22,9 @@ typedef enum {
 #define OPT_LIST_MAX 64
 
 typedef struct {
-    const char *name;    /* long name without "--" */
-    char short_name;     /* 0 if none */
-    const char *env;     /* environment variable or NULL */
+    const char *name; /* long name without "--" */
+    char short_name;  /* 0 if none */
+    const char *env;  /* environment variable or NULL */
     opt_type type;
     size_t offset;       /* offsetof into the command's config struct */
     const char *def;     /* default as text, or NULL */

@@ -103,13 +103,18 @@ static int run(const scrape_cfg_t *cfg, const char *url)
         pipeline_opts_t po = {0};
         po.formats = format_flags(cfg->format);
         po.only_main_content = !cfg->no_main;
-        pipeline_input_t in = {url, res->final_url, res->status, res->content_type,
-                               res->body.data ? res->body.data : "", res->body.len};
+        pipeline_input_t in = {url,
+                               res->final_url,
+                               res->status,
+                               res->content_type,
+                               res->body.data ? res->body.data : "",
+                               res->body.len};
         rc = pipeline_run(&in, &po, &doc);
     }
     if (rc) {
         fprintf(stderr, "cinder scrape: %s: %s%s%s\n", url, cinder_strerror(rc),
-                res && res->error_detail ? ": " : "", res && res->error_detail ? res->error_detail : "");
+                res && res->error_detail ? ": " : "",
+                res && res->error_detail ? res->error_detail : "");
     } else {
         scrape_decorate(doc, NULL, res->status);
         print_doc(doc, cfg->format);

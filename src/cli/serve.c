@@ -38,7 +38,8 @@ typedef struct {
 static const opt_def_t serve_opts[] = {
     {"host", 0, "CINDER_HOST", OPT_STR, F(host), "127.0.0.1", "ADDR", "address to listen on"},
     {"port", 'p', "CINDER_PORT", OPT_INT, F(port), "3002", "N", "TCP port"},
-    {"data", 'd', "CINDER_DATA", OPT_STR, F(data), "./data", "DIR", "data directory (SQLite store)"},
+    {"data", 'd', "CINDER_DATA", OPT_STR, F(data), "./data", "DIR",
+     "data directory (SQLite store)"},
     {"workers", 'w', "CINDER_WORKERS", OPT_INT, F(workers), "0", "N",
      "worker threads for parsing and conversion (0: one per core)"},
     {"api-threads", 0, "CINDER_API_THREADS", OPT_INT, F(api_threads), "2", "N",
@@ -108,7 +109,7 @@ int cmd_serve(int argc, char **argv)
     }
     set_log_level(cfg.log_level);
     block_signals();
-    engine_config_t ec = {cfg.data, (int)cfg.workers, cfg.allow_private, cfg.result_ttl_ms,
+    engine_config_t ec = {cfg.data,     (int)cfg.workers,  cfg.allow_private, cfg.result_ttl_ms,
                           cfg.max_page, CINDER_USER_AGENT, cfg.resolve};
     engine_t *engine = NULL;
     if (engine_new(&ec, &engine)) {

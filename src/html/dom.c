@@ -20,7 +20,7 @@ struct dom_doc {
     myhtml_tree_t *tree;
 };
 
-#define NODE(n) ((myhtml_tree_node_t *)(n))
+#define NODE(n)  ((myhtml_tree_node_t *)(n))
 #define DNODE(n) ((dom_node_t *)(n))
 
 static pthread_key_t parser_key;

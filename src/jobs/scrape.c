@@ -99,10 +99,10 @@ json_t *scrape_opts_to_json(const scrape_opts_t *o)
     return json_pack("{s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:b, s:i}", "formats", f,
                      "onlyMainContent", o->only_main_content, "includeTags",
                      strv_json(o->include_tags, o->n_include), "excludeTags",
-                     strv_json(o->exclude_tags, o->n_exclude), "timeout",
-                     (json_int_t)o->timeout_ms, "skipTlsVerification", o->skip_tls_verify,
-                     "removeBase64Images", o->remove_base64_images, "zeroDataRetention",
-                     o->zero_data_retention, "apiVersion", o->api_version);
+                     strv_json(o->exclude_tags, o->n_exclude), "timeout", (json_int_t)o->timeout_ms,
+                     "skipTlsVerification", o->skip_tls_verify, "removeBase64Images",
+                     o->remove_base64_images, "zeroDataRetention", o->zero_data_retention,
+                     "apiVersion", o->api_version);
 }
 
 void scrape_pipeline_opts(const scrape_opts_t *o, pipeline_opts_t *out)
@@ -120,19 +120,32 @@ void scrape_pipeline_opts(const scrape_opts_t *o, pipeline_opts_t *out)
 static const char *http_reason(long status)
 {
     switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 410: return "Gone";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return status >= 500 ? "Server Error" : "Client Error";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 410:
+        return "Gone";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return status >= 500 ? "Server Error" : "Client Error";
     }
 }
 
@@ -179,8 +192,9 @@ static cinder_err build_document(scrape_task_t *t, json_t **doc)
     fetch_result_t *f = t->fres;
     pipeline_opts_t po;
     scrape_pipeline_opts(&t->opts, &po);
-    pipeline_input_t in = {t->source_url, f->final_url, f->status, f->content_type,
-                           f->body.data ? f->body.data : "", f->body.len};
+    pipeline_input_t in = {
+        t->source_url, f->final_url, f->status, f->content_type, f->body.data ? f->body.data : "",
+        f->body.len};
     cinder_err rc = pipeline_run(&in, &po, doc);
     if (rc)
         return rc;
@@ -188,8 +202,8 @@ static cinder_err build_document(scrape_task_t *t, json_t **doc)
     if (t->opts.zero_data_retention)
         return CINDER_OK;
     char *text = json_dumps(*doc, JSON_COMPACT);
-    rc = text ? store_doc_put(engine_store(t->e), t->job.id, 0, text, strlen(text))
-              : CINDER_E_NOMEM;
+    rc =
+        text ? store_doc_put(engine_store(t->e), t->job.id, 0, text, strlen(text)) : CINDER_E_NOMEM;
     free(text);
     return rc;
 }

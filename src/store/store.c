@@ -81,7 +81,6 @@ void store_job_cleanup(store_job_t *job)
 
 const char *job_status_name(job_status s)
 {
-    static const char *const names[] = {"queued", "running", "completed", "failed",
-                                        "cancelled"};
+    static const char *const names[] = {"queued", "running", "completed", "failed", "cancelled"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }

@@ -17,7 +17,7 @@
     X(E_NOT_FOUND, "not found")                                                                    \
     X(E_BAD_JSON, "malformed JSON")                                                                \
     X(E_BAD_REQUEST, "bad request")                                                                \
-    X(E_BODY_TOO_LARGE, "request body too large")                                                 \
+    X(E_BODY_TOO_LARGE, "request body too large")                                                  \
     X(E_URL_INVALID, "invalid URL")                                                                \
     X(E_BLOCKED_ADDRESS, "target resolves to a private, loopback or link-local address")           \
     X(E_DNS, "DNS resolution failed")                                                              \

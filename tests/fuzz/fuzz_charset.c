@@ -7,9 +7,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const types[] = {NULL, "text/html", "text/html; charset=shift_jis",
-                                        "text/html; charset=utf-16", "text/plain; charset=koi8-r",
-                                        "text/html; charset=\"gb2312\"", "text/html; charset=bogus",
+    static const char *const types[] = {NULL,
+                                        "text/html",
+                                        "text/html; charset=shift_jis",
+                                        "text/html; charset=utf-16",
+                                        "text/plain; charset=koi8-r",
+                                        "text/html; charset=\"gb2312\"",
+                                        "text/html; charset=bogus",
                                         "text/html; charset=iso-8859-1"};
     uint8_t sel = size ? data[0] : 0;
     buf_t out;

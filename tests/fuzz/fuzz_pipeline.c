@@ -7,9 +7,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const types[] = {"text/html", "text/html; charset=shift_jis",
-                                        "application/json", "text/plain", NULL,
-                                        "text/html; charset=utf-16le", "application/xml",
+    static const char *const types[] = {"text/html",
+                                        "text/html; charset=shift_jis",
+                                        "application/json",
+                                        "text/plain",
+                                        NULL,
+                                        "text/html; charset=utf-16le",
+                                        "application/xml",
                                         "text/html; charset=windows-1252"};
     uint8_t sel = size ? data[0] : 0;
     pipeline_opts_t o = {0};
@@ -21,9 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.include_tags = inc;
         o.n_include = 2;
     }
-    pipeline_input_t in = {"https://fuzz.example/a/b.html", "https://fuzz.example/a/b.html", 200,
-                           types[(sel >> 3) & 7], (const char *)data + (size ? 1 : 0),
-                           size ? size - 1 : 0};
+    pipeline_input_t in = {
+        "https://fuzz.example/a/b.html", "https://fuzz.example/a/b.html",     200,
+        types[(sel >> 3) & 7],           (const char *)data + (size ? 1 : 0), size ? size - 1 : 0};
     json_t *doc = NULL;
     if (pipeline_run(&in, &o, &doc) == CINDER_OK)
         json_decref(doc);

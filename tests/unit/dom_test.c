@@ -4,8 +4,9 @@
 
 TEST(dom_parse_walk_and_entities)
 {
-    const char *html = "<html lang=en><head><title>T &amp; U</title></head>"
-                       "<body><p class=x>a &lt;b&gt; &nbsp;c</p><svg><a href=q></a></svg></body></html>";
+    const char *html =
+        "<html lang=en><head><title>T &amp; U</title></head>"
+        "<body><p class=x>a &lt;b&gt; &nbsp;c</p><svg><a href=q></a></svg></body></html>";
     dom_doc_t *doc = dom_parse(html, strlen(html));
     REQUIRE(doc);
     dom_node_t *body = dom_body(doc);
@@ -18,7 +19,8 @@ TEST(dom_parse_walk_and_entities)
     buf_t b;
     buf_init(&b, 0);
     CHECK_INT(dom_text_content(p, &b), CINDER_OK);
-    CHECK_STR(buf_str(&b), "a <b> \xc2\xa0" "c");
+    CHECK_STR(buf_str(&b), "a <b> \xc2\xa0"
+                           "c");
     buf_reset(&b);
     dom_node_t *svg = dom_next(p);
     CHECK_INT(dom_tag_of(svg), DOM_TAG_SVG);

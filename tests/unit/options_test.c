@@ -29,8 +29,8 @@ TEST(options_defaults_env_and_argv)
 {
     setenv("CINDER_TEST_HOST", "0.0.0.0", 1);
     setenv("CINDER_TEST_FLAG", "1", 1);
-    char *argv[] = {"serve", "-p", "8080", "--size=1MB", "--ttl", "90m", "-H", "a: b",
-                    "--header", "c: d", "pos", NULL};
+    char *argv[] = {"serve", "-p",   "8080",     "--size=1MB", "--ttl", "90m",
+                    "-H",    "a: b", "--header", "c: d",       "pos",   NULL};
     cfg_t c = {0};
     const char *pos[2];
     int npos = 0;

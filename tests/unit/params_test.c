@@ -54,9 +54,10 @@ TEST(params_url_rules)
 
 TEST(params_scrape_v1_types_and_defaults)
 {
-    json_t *b = parse("{\"url\":\"x\",\"formats\":[\"markdown\",\"html\",\"bogus\",\"screenshot\"],"
-                      "\"onlyMainContent\":\"no\",\"timeout\":0,\"headers\":{\"X-A\":\"1\",\"B\":2},"
-                      "\"includeTags\":[\"article\",\"p.x\"],\"brandNew\":true,\"origin\":\"sdk\"}");
+    json_t *b =
+        parse("{\"url\":\"x\",\"formats\":[\"markdown\",\"html\",\"bogus\",\"screenshot\"],"
+              "\"onlyMainContent\":\"no\",\"timeout\":0,\"headers\":{\"X-A\":\"1\",\"B\":2},"
+              "\"includeTags\":[\"article\",\"p.x\"],\"brandNew\":true,\"origin\":\"sdk\"}");
     scrape_opts_t o;
     scrape_opts_init(&o, 1);
     params_report_t rep;
