@@ -14,10 +14,12 @@
 #include <myhtml/myhtml.h>
 #include <myhtml/serialization.h>
 
+#include "html/nesting.h"
 #include "util/mem.h"
 
 struct dom_doc {
     myhtml_tree_t *tree;
+    buf_t guarded; /* the input rewritten by the nesting guard, when it had to */
 };
 
 #define NODE(n)  ((myhtml_tree_node_t *)(n))
@@ -63,17 +65,20 @@ dom_doc_t *dom_parse(const char *html, size_t len)
     myhtml_t *m = thread_parser();
     if (!m)
         return NULL;
-    myhtml_tree_t *tree = myhtml_tree_create();
-    if (!tree || myhtml_tree_init(tree, m) != MyHTML_STATUS_OK) {
-        myhtml_tree_destroy(tree);
+    dom_doc_t *doc = xcalloc(1, sizeof *doc);
+    buf_init(&doc->guarded, 0);
+    if (!html)
+        html = "";
+    if (nesting_limit(html, len, NESTING_MAX_DEPTH, &doc->guarded)) {
+        html = buf_str(&doc->guarded);
+        len = doc->guarded.len;
+    }
+    doc->tree = myhtml_tree_create();
+    if (!doc->tree || myhtml_tree_init(doc->tree, m) != MyHTML_STATUS_OK ||
+        myhtml_parse(doc->tree, MyENCODING_UTF_8, html, len) != MyHTML_STATUS_OK) {
+        dom_doc_free(doc);
         return NULL;
     }
-    if (myhtml_parse(tree, MyENCODING_UTF_8, html ? html : "", len) != MyHTML_STATUS_OK) {
-        myhtml_tree_destroy(tree);
-        return NULL;
-    }
-    dom_doc_t *doc = xmalloc(sizeof *doc);
-    doc->tree = tree;
     return doc;
 }
 
@@ -82,6 +87,7 @@ void dom_doc_free(dom_doc_t *doc)
     if (!doc)
         return;
     myhtml_tree_destroy(doc->tree);
+    buf_cleanup(&doc->guarded);
     free(doc);
 }
 

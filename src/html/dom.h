@@ -54,7 +54,8 @@ typedef enum {
         DOM_TAG_COUNT
 } dom_tag;
 
-/* Parses len bytes of UTF-8 HTML. Returns NULL only on parser failure. Free with dom_doc_free. */
+/* Parses len bytes of UTF-8 HTML (nesting deeper than NESTING_MAX_DEPTH is flattened first, see
+ * html/nesting.h). Returns NULL only on parser failure. Free with dom_doc_free. */
 dom_doc_t *dom_parse(const char *html, size_t len);
 
 /* Frees a document and all its nodes. Accepts NULL. */
