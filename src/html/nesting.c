@@ -13,26 +13,31 @@ typedef struct {
     size_t copied;
 } scan_t;
 
-/* Elements that never hold children, or whose end tag is optional, or that only hold raw text:
- * they do not add to the depth estimate. */
-static bool in_list(const char *name, size_t len, const char *const *list)
+/* Elements that never hold children, or whose end tag is optional (neutral: they do not add to
+ * the depth estimate), and elements holding raw text (skipped to their end tag). Stored as
+ * space-separated names with a space on each side, looked up by exact lower-case match. */
+static const char neutral_tags[] =
+    " area base br col embed hr img input link meta param source "
+    "track wbr p li dt dd option optgroup tr td th tbody thead tfoot "
+    "colgroup rb rt rp rtc html head body frame keygen image ";
+static const char rawtext_tags[] =
+    " script style textarea title xmp iframe noembed noframes noscript plaintext ";
+
+#define MAX_LISTED_NAME 10
+
+/* True when name (len bytes, any case) is one of the space-separated names of list. */
+static bool in_list(const char *name, size_t len, const char *list)
 {
-    for (int i = 0; list[i]; i++)
-        if (strlen(list[i]) == len && strncasecmp(list[i], name, len) == 0)
-            return true;
-    return false;
+    if (len > MAX_LISTED_NAME)
+        return false;
+    char key[MAX_LISTED_NAME + 3];
+    key[0] = ' ';
+    for (size_t i = 0; i < len; i++)
+        key[i + 1] = (char)(name[i] | 0x20); /* ASCII lower case; non-letters never match */
+    key[len + 1] = ' ';
+    key[len + 2] = '\0';
+    return strstr(list, key) != NULL;
 }
-
-static const char *const neutral_tags[] = {
-    "area",  "base",  "br",       "col",      "embed", "hr",  "img", "input",
-    "link",  "meta",  "param",    "source",   "track", "wbr", "p",   "li",
-    "dt",    "dd",    "option",   "optgroup", "tr",    "td",  "th",  "tbody",
-    "thead", "tfoot", "colgroup", "rb",       "rt",    "rp",  "rtc", "html",
-    "head",  "body",  "frame",    "keygen",   "image", NULL};
-
-static const char *const rawtext_tags[] = {"script",   "style",     "textarea", "title",
-                                           "xmp",      "iframe",    "noembed",  "noframes",
-                                           "noscript", "plaintext", NULL};
 
 static bool is_alpha(char c)
 {
