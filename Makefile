@@ -6,6 +6,7 @@
 #   make format   apply .clang-format
 
 CC      ?= cc
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
 PKGS    := libcurl libmicrohttpd jansson libpsl libpcre2-8 zlib sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -90,13 +91,13 @@ test-deps:
 	@cd tests/e2e && ([ -d node_modules ] && npm ls --silent >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error)
 
 run: deps
-	@$(MAKE) --no-print-directory build/cinder
+	@$(MAKE) --no-print-directory -j$(NPROC) build/cinder
 	./build/cinder serve --host 127.0.0.1 --port 3002 --data ./data
 
 unit: $(UNIT_BIN) $(REPLAY_BIN)
 
 test: test-deps
-	@$(MAKE) --no-print-directory build/cinder build/asan/cinder build/fixture-site unit
+	@$(MAKE) --no-print-directory -j$(NPROC) build/cinder build/asan/cinder build/fixture-site unit
 	@bash tests/run.sh
 
 bench: deps

@@ -17,8 +17,8 @@ static const struct {
     {CINDER_E_UNSUPPORTED, {400, "BAD_REQUEST", "Unsupported option: %s"}},
     {CINDER_E_BLOCKED_ADDRESS,
      {403, "SCRAPE_BLOCKED_ADDRESS",
-      "Refused to fetch: the URL resolves to a private, loopback or link-local address (%s). "
-      "Start cinder with --allow-private to allow such targets."}},
+      "Refused to fetch: %s. Targets on private, loopback or link-local addresses are refused "
+      "unless cinder runs with --allow-private."}},
     {CINDER_E_NOT_FOUND, {404, NULL, "Job not found"}},
     {CINDER_E_EXPIRED, {404, "JOB_EXPIRED", "Job expired"}},
     {CINDER_E_TIMEOUT, {408, "SCRAPE_TIMEOUT", "Scrape timed out"}},
