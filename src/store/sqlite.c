@@ -144,23 +144,37 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
-/* Prepares sql, runs bind(st, ud) then steps once; for statements without result rows. */
-static cinder_err exec_one(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
-                           const void *ud, int *changes)
+/* Prepares sql, runs bind(st, ud) and steps once, all under the backend mutex. With a reader,
+ * the statement is a one-row query: read(st, ud) handles the row, and no row is
+ * CINDER_E_NOT_FOUND. Without one, it is a write; *changes (if not NULL) gets the rows changed. */
+static cinder_err run_stmt(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
+                           cinder_err (*read)(sqlite3_stmt *, void *), void *ud, int *changes)
 {
     sqlite3_stmt *st = NULL;
+    cinder_err err;
     pthread_mutex_lock(&s->mu);
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
         bind(st, ud);
         rc = sqlite3_step(st);
     }
-    cinder_err err = sq_err(s, rc, sql);
+    if (rc == SQLITE_ROW && read)
+        err = read(st, ud);
+    else if (rc == SQLITE_DONE && read)
+        err = CINDER_E_NOT_FOUND;
+    else
+        err = sq_err(s, rc, sql);
     if (changes)
         *changes = sqlite3_changes(s->db);
     sqlite3_finalize(st);
     pthread_mutex_unlock(&s->mu);
     return err;
+}
+
+static cinder_err exec_one(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
+                           const void *ud, int *changes)
+{
+    return run_stmt(s, sql, bind, NULL, (void *)ud, changes);
 }
 
 static void bind_job_create(sqlite3_stmt *st, const void *ud)
@@ -210,26 +224,10 @@ static void read_job_row(sqlite3_stmt *st, store_job_t *out)
     out->failed = sqlite3_column_int64(st, 13);
 }
 
-/* Runs a one-row query: bind(st, ud), then read(st, ud) on the row. CINDER_E_NOT_FOUND when there
- * is no row; otherwise read's result. */
 static cinder_err query_row(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
                             cinder_err (*read)(sqlite3_stmt *, void *), void *ud)
 {
-    sqlite3_stmt *st = NULL;
-    cinder_err err = CINDER_E_NOT_FOUND;
-    pthread_mutex_lock(&s->mu);
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        bind(st, ud);
-        rc = sqlite3_step(st);
-    }
-    if (rc == SQLITE_ROW)
-        err = read(st, ud);
-    else if (rc != SQLITE_DONE)
-        err = sq_err(s, rc, sql);
-    sqlite3_finalize(st);
-    pthread_mutex_unlock(&s->mu);
-    return err;
+    return run_stmt(s, sql, bind, read, ud, NULL);
 }
 
 typedef struct {
