@@ -350,9 +350,7 @@ static const char *srcset_best(const char *s, size_t len, size_t *out_len)
     return best;
 }
 
-/* The image source attribute to use: the largest srcset candidate, else src, else data-src
- * (also preferred over a data: placeholder in src). NULL when there is none. */
-static const char *img_source(const dom_node_t *img, size_t *len)
+const char *md_img_source(const dom_node_t *img, size_t *len)
 {
     size_t sl = 0, dl = 0;
     const char *s = dom_attr(img, "srcset", len);
@@ -375,7 +373,7 @@ static const char *img_source(const dom_node_t *img, size_t *len)
 static void render_img(md_t *m, const dom_node_t *img)
 {
     size_t len, alt_len = 0;
-    const char *src = img_source(img, &len);
+    const char *src = md_img_source(img, &len);
     if (!src)
         return;
     src = md_trim(src, &len);

@@ -74,4 +74,9 @@ typedef struct {
 CINDER_MUST_CHECK cinder_err md_convert(const dom_node_t *root, const md_options_t *opt,
                                         buf_t *out);
 
+/* The URL an <img> shows, as the converter picks it: the largest srcset candidate, else src, else
+ * data-src (also preferred over a data: placeholder in src). Points into the document (len bytes,
+ * not NUL-terminated); NULL when there is none. */
+const char *md_img_source(const dom_node_t *img, size_t *len);
+
 #endif

@@ -12,6 +12,7 @@
 #include "html/metadata.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/url.h"
 
 #define DEFAULT_MAX_OUTPUT (64u << 20)
 #define DEFAULT_MAX_LINKS  10000
@@ -121,6 +122,23 @@ static json_t *page_metadata(dom_doc_t *dom, const pipeline_input_t *in, const c
     return meta;
 }
 
+/* Rewrites a[href] and img[src] under content to absolute URLs (img: the largest srcset
+ * candidate), as Firecrawl's cleaned html has them. */
+static void absolutize(dom_node_t *content, const char *base)
+{
+    for (dom_node_t *n = content; n; n = dom_walk_next(content, n, false)) {
+        dom_tag tag = dom_tag_of(n);
+        size_t len = 0;
+        const char *ref = tag == DOM_TAG_A     ? dom_attr(n, "href", &len)
+                          : tag == DOM_TAG_IMG ? md_img_source(n, &len)
+                                               : NULL;
+        char *abs = ref ? url_resolve(base, ref, len) : NULL;
+        if (abs)
+            dom_attr_set(n, tag == DOM_TAG_A ? "href" : "src", abs, strlen(abs));
+        free(abs);
+    }
+}
+
 static cinder_err convert_content(dom_doc_t *dom, const pipeline_opts_t *o, bool main_only,
                                   const char *base, json_t *doc, size_t *md_len)
 {
@@ -131,6 +149,8 @@ static cinder_err convert_content(dom_doc_t *dom, const pipeline_opts_t *o, bool
     cinder_err rc = clean_document(dom, &co, &content);
     if (rc)
         goto out;
+    if ((o->formats & PIPE_FMT_HTML) && content && base)
+        absolutize(content, base);
     if (o->formats & PIPE_FMT_HTML) {
         rc = content ? dom_serialize(content, &out) : CINDER_OK;
         if (rc)

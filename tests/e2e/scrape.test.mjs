@@ -83,6 +83,7 @@ test('formats: html, rawHtml, links; onlyMainContent false keeps the whole page'
   assert.match(d.rawHtml, /^<!DOCTYPE html>/);
   assert.match(d.rawHtml, /window\.analytics/);
   assert.ok(!d.html.includes('<script'), 'cleaned html has no scripts');
+  assert.ok(d.html.includes(`href="${site.url('/pages/docs/intro.html')}"`), 'html links are absolute');
   assert.ok(d.links.includes(site.url('/pages/docs/intro.html')));
   assert.ok(d.links.includes(site.url('/pages/privacy.html')));
   assert.equal(new Set(d.links).size, d.links.length, 'links are de-duplicated');
