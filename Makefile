@@ -75,10 +75,7 @@ build/fuzz/%: tests/fuzz/%.c build/fuzz/libcinder.a
 
 # Fuzz every target for FUZZ_SECONDS each; new inputs go to build/fuzz/corpus/, crashes to build/fuzz/.
 fuzz: $(FUZZ_BIN)
-	@for t in $(FUZZ_BIN); do n=$$(basename $$t); mkdir -p build/fuzz/corpus/$$n; \
-	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
-	  $$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- -max_len=65536 \
-	      build/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>&1 | grep -E "^(#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY)" ; done
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 build/fixture-site: $(SITE_SRC) build/libcinder.a
 	$(CC) $(ALL_CFLAGS) -Itests/site -o $@ $(SITE_SRC) build/libcinder.a $(LIBS)

@@ -75,6 +75,8 @@ void params_warn(params_report_t *rep, const char *fmt, ...)
 
 static const char *type_name(const json_t *v)
 {
+    if (!v)
+        return "undefined";
     switch (json_typeof(v)) {
     case JSON_OBJECT:
         return "object";

@@ -102,6 +102,21 @@ TEST(params_scrape_v2_objects_and_refusals)
     json_decref(b);
 }
 
+TEST(params_v2_format_object_without_type)
+{
+    json_t *b = parse("{\"formats\":[{\"prompt\":\"x\"}, {}]}");
+    scrape_opts_t o;
+    scrape_opts_init(&o, 2);
+    params_report_t rep;
+    params_report_init(&rep);
+    params_scrape(b, 2, NULL, &o, &rep);
+    CHECK(has_path(rep.details, "[\"formats\",0]"));
+    CHECK(has_path(rep.details, "[\"formats\",1]"));
+    scrape_opts_cleanup(&o);
+    params_report_cleanup(&rep);
+    json_decref(b);
+}
+
 TEST(params_wait_for_half_timeout)
 {
     json_t *b = parse("{\"timeout\":1000,\"waitFor\":600}");
