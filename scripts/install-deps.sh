@@ -14,6 +14,7 @@ BUILD_PKGS=(
   libpcre2-dev           # regular expressions
   zlib1g-dev             # compression
   libsqlite3-dev         # embedded store
+  libxml2-dev            # XML (streamed sitemaps)
   ca-certificates
 )
 TEST_PKGS=(
