@@ -18,7 +18,7 @@
 #include <sqlite3.h>
 #include <zlib.h>
 
-#include "store/store.h"
+#include "store/sqlite_int.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -26,11 +26,6 @@
 
 #define COMPRESS_MIN 2048         /* documents larger than this are deflated */
 #define DOC_MAX      (512u << 20) /* refuse to inflate anything claiming more */
-
-typedef struct {
-    sqlite3 *db;
-    pthread_mutex_t mu;
-} sq_t;
 
 static const char *const migrations[] = {
     /* 1: jobs and documents */
@@ -47,14 +42,50 @@ static const char *const migrations[] = {
     "  job_id TEXT NOT NULL, seq INTEGER NOT NULL, compressed INTEGER NOT NULL,"
     "  raw_len INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (job_id, seq)"
     ") WITHOUT ROWID;",
+    /* 2: crawl items (frontier, seen keys and outcomes in one table), job counters */
+    "ALTER TABLE jobs ADD COLUMN admitted INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE jobs ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE jobs ADD COLUMN cancelled_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE documents ADD COLUMN item_seq INTEGER NOT NULL DEFAULT -1;"
+    "CREATE TABLE items ("
+    "  job_id TEXT NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, url TEXT NOT NULL,"
+    "  depth INTEGER NOT NULL DEFAULT 0, status INTEGER NOT NULL, reason TEXT, error TEXT,"
+    "  error_code TEXT, http_status INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0,"
+    "  created_ms INTEGER NOT NULL, finished_ms INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (job_id, seq)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX items_key ON items(job_id, key);"
+    "CREATE INDEX items_status ON items(job_id, status, seq);",
 };
 
-static int64_t now_ms(void)
+int64_t sq_now_ms(void)
 {
     return clock_wall_ms();
 }
 
-static cinder_err sq_err(sq_t *s, int rc, const char *what)
+sqlite3_stmt *sq_prepare(sq_t *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        sq_err(s, rc, sql);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+cinder_err sq_exec(sq_t *s, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        log_error("sqlite: %s: %s", sql, err ? err : sqlite3_errmsg(s->db));
+    sqlite3_free(err);
+    return rc == SQLITE_OK ? CINDER_OK : CINDER_E_STORE;
+}
+
+cinder_err sq_err(sq_t *s, int rc, const char *what)
 {
     if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
         return CINDER_OK;
@@ -222,6 +253,9 @@ static void read_job_row(sqlite3_stmt *st, store_job_t *out)
     out->total = sqlite3_column_int64(st, 11);
     out->completed = sqlite3_column_int64(st, 12);
     out->failed = sqlite3_column_int64(st, 13);
+    out->admitted = sqlite3_column_int64(st, 15);
+    out->cancelled = sqlite3_column_int64(st, 16);
+    out->cancelled_ms = sqlite3_column_int64(st, 17);
 }
 
 static cinder_err query_row(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
@@ -249,7 +283,7 @@ static void bind_id(sqlite3_stmt *st, const void *ud)
 static cinder_err read_job(sqlite3_stmt *st, void *ud)
 {
     row_ctx_t *c = ud;
-    if (sqlite3_column_int(st, 14) || sqlite3_column_int64(st, 6) <= now_ms())
+    if (sqlite3_column_int(st, 14) || sqlite3_column_int64(st, 6) <= sq_now_ms())
         return CINDER_E_EXPIRED;
     read_job_row(st, c->job);
     return CINDER_OK;
@@ -261,7 +295,8 @@ static cinder_err sq_job_get(void *impl, const char *id, store_job_t *out)
     return query_row(
         impl,
         "SELECT id,kind,status,api_version,created_ms,finished_ms,expires_ms,url,"
-        "options,error,error_code,total,completed,failed,expired FROM jobs WHERE id=?1",
+        "options,error,error_code,total,completed,failed,expired,admitted,cancelled,cancelled_ms "
+        "FROM jobs WHERE id=?1",
         bind_id, read_job, &c);
 }
 
@@ -290,13 +325,29 @@ static cinder_err sq_job_finish(void *impl, const store_job_t *job)
     return rc;
 }
 
+void sq_bind_doc(sqlite3_stmt *st, int i, const char *json, size_t len)
+{
+    if (len > COMPRESS_MIN) {
+        uLongf zlen = compressBound(len);
+        unsigned char *z = xmalloc(zlen);
+        if (compress2(z, &zlen, (const Bytef *)json, len, 1) == Z_OK && zlen < len) {
+            sqlite3_bind_int(st, i, 1);
+            sqlite3_bind_int64(st, i + 1, (sqlite3_int64)len);
+            sqlite3_bind_blob64(st, i + 2, z, zlen, free);
+            return;
+        }
+        free(z);
+    }
+    sqlite3_bind_int(st, i, 0);
+    sqlite3_bind_int64(st, i + 1, (sqlite3_int64)len);
+    sqlite3_bind_blob64(st, i + 2, json, len, SQLITE_TRANSIENT);
+}
+
 typedef struct {
     const char *job_id;
     int64_t seq;
-    int compressed;
-    size_t raw_len;
-    const void *body;
-    size_t body_len;
+    const char *json;
+    size_t len;
 } doc_row_t;
 
 static void bind_doc(sqlite3_stmt *st, const void *ud)
@@ -304,62 +355,47 @@ static void bind_doc(sqlite3_stmt *st, const void *ud)
     const doc_row_t *d = ud;
     sqlite3_bind_text(st, 1, d->job_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, d->seq);
-    sqlite3_bind_int(st, 3, d->compressed);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)d->raw_len);
-    sqlite3_bind_blob64(st, 5, d->body, d->body_len, SQLITE_STATIC);
+    sq_bind_doc(st, 3, d->json, d->len);
 }
 
 static cinder_err sq_doc_put(void *impl, const char *job_id, int64_t seq, const char *json,
                              size_t len)
 {
-    doc_row_t d = {job_id, seq, 0, len, json, len};
-    unsigned char *z = NULL;
-    if (len > COMPRESS_MIN) {
-        uLongf zlen = compressBound(len);
-        z = xmalloc(zlen);
-        if (compress2(z, &zlen, (const Bytef *)json, len, 1) == Z_OK && zlen < len) {
-            d.compressed = 1;
-            d.body = z;
-            d.body_len = zlen;
-        }
-    }
-    cinder_err rc = exec_one(impl,
-                             "INSERT OR REPLACE INTO documents(job_id,seq,compressed,raw_len,body)"
-                             " VALUES(?,?,?,?,?)",
-                             bind_doc, &d, NULL);
-    free(z);
-    return rc;
+    doc_row_t d = {job_id, seq, json, len};
+    return exec_one(impl,
+                    "INSERT OR REPLACE INTO documents(job_id,seq,compressed,raw_len,body)"
+                    " VALUES(?,?,?,?,?)",
+                    bind_doc, &d, NULL);
 }
 
-static cinder_err inflate_doc(const void *body, size_t blen, size_t raw_len, char **json)
+cinder_err sq_read_doc(sqlite3_stmt *st, int col, char **json, size_t *len)
 {
-    if (raw_len > DOC_MAX)
-        return CINDER_E_STORE;
-    char *out = xmalloc(raw_len + 1);
-    uLongf got = raw_len;
-    if (uncompress((Bytef *)out, &got, body, blen) != Z_OK || got != raw_len) {
-        free(out);
-        return CINDER_E_STORE;
+    size_t raw_len = (size_t)sqlite3_column_int64(st, col + 1);
+    const void *body = sqlite3_column_blob(st, col + 2);
+    size_t blen = (size_t)sqlite3_column_bytes(st, col + 2);
+    if (!sqlite3_column_int(st, col)) {
+        *json = xstrndup(body ? body : "", blen);
+    } else {
+        if (raw_len > DOC_MAX)
+            return CINDER_E_STORE;
+        char *out = xmalloc(raw_len + 1);
+        uLongf got = raw_len;
+        if (uncompress((Bytef *)out, &got, body, blen) != Z_OK || got != raw_len) {
+            free(out);
+            return CINDER_E_STORE;
+        }
+        out[raw_len] = '\0';
+        *json = out;
     }
-    out[raw_len] = '\0';
-    *json = out;
+    if (len)
+        *len = raw_len;
     return CINDER_OK;
 }
 
 static cinder_err read_doc(sqlite3_stmt *st, void *ud)
 {
     row_ctx_t *c = ud;
-    size_t raw_len = (size_t)sqlite3_column_int64(st, 1);
-    const void *body = sqlite3_column_blob(st, 2);
-    size_t blen = (size_t)sqlite3_column_bytes(st, 2);
-    cinder_err err = CINDER_OK;
-    if (sqlite3_column_int(st, 0))
-        err = inflate_doc(body, blen, raw_len, c->json);
-    else
-        *c->json = xstrndup(body ? body : "", blen);
-    if (!err && c->len)
-        *c->len = raw_len;
-    return err;
+    return sq_read_doc(st, 0, c->json, c->len);
 }
 
 static cinder_err sq_doc_get(void *impl, const char *job_id, int64_t seq, char **json, size_t *len)
@@ -374,15 +410,18 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
 {
     sq_t *s = impl;
     char *err = NULL;
-    char sql[512];
+    char sql[1024];
     snprintf(sql, sizeof sql,
              "BEGIN;"
              "DELETE FROM documents WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
              "expires_ms<=%lld);"
+             "DELETE FROM items WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
+             "expires_ms<=%lld);"
              "UPDATE jobs SET expired=1, options=NULL WHERE expired=0 AND expires_ms<=%lld;"
              "DELETE FROM jobs WHERE expired=1 AND expires_ms<=%lld;"
              "COMMIT;",
-             (long long)now_ms, (long long)now_ms, (long long)(now_ms - 7LL * 86400 * 1000));
+             (long long)now_ms, (long long)now_ms, (long long)now_ms,
+             (long long)(now_ms - 7LL * 86400 * 1000));
     int64_t n = 0;
     sqlite3_stmt *st = NULL;
     pthread_mutex_lock(&s->mu);
@@ -415,4 +454,11 @@ const struct store_ops store_sqlite_ops = {
     .doc_put = sq_doc_put,
     .doc_get = sq_doc_get,
     .expire = sq_expire,
+    .items_add = sq_items_add,
+    .items_claim = sq_items_claim,
+    .items_finish = sq_items_finish,
+    .items_recover = sq_items_recover,
+    .job_cancel = sq_job_cancel,
+    .docs_page = sq_docs_page,
+    .items_errors = sq_items_errors,
 };

@@ -84,3 +84,78 @@ const char *job_status_name(job_status s)
     static const char *const names[] = {"queued", "running", "completed", "failed", "cancelled"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }
+
+cinder_err store_items_add(store_t *st, const char *job_id, const store_item_new_t *items, size_t n,
+                           int64_t limit, int64_t now_ms, size_t *admitted)
+{
+    size_t dummy;
+    return st->ops->items_add(st->impl, job_id, items, n, limit, now_ms,
+                              admitted ? admitted : &dummy);
+}
+
+cinder_err store_items_claim(store_t *st, const char *job_id, size_t max, int64_t now_ms,
+                             store_item_t *out, size_t *n)
+{
+    return st->ops->items_claim(st->impl, job_id, max, now_ms, out, n);
+}
+
+cinder_err store_items_finish(store_t *st, const char *job_id, const store_item_result_t *res,
+                              size_t n, int64_t limit, int64_t now_ms)
+{
+    return st->ops->items_finish(st->impl, job_id, res, n, limit, now_ms);
+}
+
+cinder_err store_items_recover(store_t *st, int64_t *reset)
+{
+    int64_t dummy;
+    return st->ops->items_recover(st->impl, reset ? reset : &dummy);
+}
+
+cinder_err store_job_cancel(store_t *st, const char *job_id, int64_t now_ms, int64_t *cancelled)
+{
+    int64_t dummy;
+    return st->ops->job_cancel(st->impl, job_id, now_ms, cancelled ? cancelled : &dummy);
+}
+
+cinder_err store_docs_page(store_t *st, const char *job_id, int64_t skip, size_t limit,
+                           size_t max_bytes, char ***docs, size_t *n)
+{
+    return st->ops->docs_page(st->impl, job_id, skip, limit, max_bytes, docs, n);
+}
+
+void store_docs_free(char **docs, size_t n)
+{
+    for (size_t i = 0; docs && i < n; i++)
+        free(docs[i]);
+    free(docs);
+}
+
+cinder_err store_items_errors(store_t *st, const char *job_id, size_t max, store_item_error_t **out,
+                              size_t *n)
+{
+    return st->ops->items_errors(st->impl, job_id, max, out, n);
+}
+
+void store_item_errors_free(store_item_error_t *e, size_t n)
+{
+    for (size_t i = 0; e && i < n; i++) {
+        free(e[i].url);
+        free(e[i].reason);
+        free(e[i].error);
+        free(e[i].error_code);
+    }
+    free(e);
+}
+
+void store_item_cleanup(store_item_t *it)
+{
+    free(it->url);
+    it->url = NULL;
+}
+
+const char *item_status_name(item_status s)
+{
+    static const char *const names[] = {"pending", "running",   "succeeded",
+                                        "failed",  "cancelled", "skipped"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}

@@ -26,6 +26,55 @@ typedef enum {
     JOB_CANCELLED,
 } job_status;
 
+/* Item states (DESIGN.md §1). Every FAILED or SKIPPED item carries a reason code. */
+typedef enum {
+    ITEM_PENDING = 0,
+    ITEM_RUNNING,
+    ITEM_SUCCEEDED,
+    ITEM_FAILED,
+    ITEM_CANCELLED,
+    ITEM_SKIPPED,
+} item_status;
+
+/* A URL offered to a job's frontier. Strings are borrowed for the call. */
+typedef struct {
+    const char *url;         /* absolute URL as discovered */
+    const char *key;         /* canonical de-duplication key (unique per job) */
+    int depth;               /* discovery hops from the start URL */
+    const char *skip_reason; /* NULL: admit (budget permitting); else record as skipped */
+} store_item_new_t;
+
+/* A claimed item; url is owned by the record (store_item_cleanup). */
+typedef struct {
+    int64_t seq;
+    char *url;
+    int depth;
+    int attempts; /* fetches already made for this item (retries) */
+} store_item_t;
+
+/* The outcome of one item, applied with the links found on its page in one transaction. */
+typedef struct {
+    int64_t seq;
+    item_status status;     /* ITEM_SUCCEEDED, ITEM_FAILED, or ITEM_PENDING to retry later */
+    const char *reason;     /* machine reason for FAILED (http_error, timeout, ...) */
+    const char *error;      /* human message for FAILED */
+    const char *error_code; /* API error code for FAILED (e.g. SCRAPE_TIMEOUT), or NULL */
+    long http_status;
+    int64_t not_before_ms; /* ITEM_PENDING: do not claim before this time */
+    const char *doc;       /* ITEM_SUCCEEDED: the document JSON */
+    size_t doc_len;
+    const store_item_new_t *found; /* links discovered on the page */
+    size_t n_found;
+} store_item_result_t;
+
+/* One failed or skipped item, for the errors endpoint; strings owned (store_item_error_cleanup). */
+typedef struct {
+    int64_t seq;
+    item_status status;
+    char *url, *reason, *error, *error_code;
+    int64_t finished_ms;
+} store_item_error_t;
+
 /* One job record. */
 typedef struct {
     char id[40];
@@ -40,6 +89,9 @@ typedef struct {
     char *error;         /* failure message, or NULL */
     char *error_code;    /* machine code (e.g. "SCRAPE_TIMEOUT"), or NULL */
     int64_t total, completed, failed;
+    int64_t admitted;     /* items admitted to the frontier (never more than the job's limit) */
+    int64_t cancelled;    /* items cancelled before they ran */
+    int64_t cancelled_ms; /* when the job was cancelled, or 0 */
 } store_job_t;
 
 /* The operations a backend provides. impl is the backend's own handle. */
@@ -54,6 +106,18 @@ struct store_ops {
                           size_t len);
     cinder_err (*doc_get)(void *impl, const char *job_id, int64_t seq, char **json, size_t *len);
     cinder_err (*expire)(void *impl, int64_t now_ms, int64_t *removed);
+    cinder_err (*items_add)(void *impl, const char *job_id, const store_item_new_t *items, size_t n,
+                            int64_t limit, int64_t now_ms, size_t *admitted);
+    cinder_err (*items_claim)(void *impl, const char *job_id, size_t max, int64_t now_ms,
+                              store_item_t *out, size_t *n);
+    cinder_err (*items_finish)(void *impl, const char *job_id, const store_item_result_t *res,
+                               size_t n, int64_t limit, int64_t now_ms);
+    cinder_err (*items_recover)(void *impl, int64_t *reset);
+    cinder_err (*job_cancel)(void *impl, const char *job_id, int64_t now_ms, int64_t *cancelled);
+    cinder_err (*docs_page)(void *impl, const char *job_id, int64_t skip, size_t limit,
+                            size_t max_bytes, char ***docs, size_t *n);
+    cinder_err (*items_errors)(void *impl, const char *job_id, size_t max, store_item_error_t **out,
+                               size_t *n);
 };
 
 /* The SQLite backend (default). */
@@ -96,5 +160,62 @@ void store_job_cleanup(store_job_t *job);
 
 /* Status names used in storage and logs ("queued", "running", ...). Static strings. */
 const char *job_status_name(job_status s);
+
+/* Offers items to a job's frontier in one transaction. Each new key is recorded once (a key seen
+ * before is ignored); items without skip_reason are admitted as ITEM_PENDING while the job has
+ * admitted fewer than limit items (limit < 0: no limit), the rest are dropped. Items with a
+ * skip_reason are recorded as ITEM_SKIPPED and never count toward the limit. *admitted (may be
+ * NULL) receives how many were admitted. */
+CINDER_MUST_CHECK cinder_err store_items_add(store_t *st, const char *job_id,
+                                             const store_item_new_t *items, size_t n, int64_t limit,
+                                             int64_t now_ms, size_t *admitted);
+
+/* Claims up to max pending items due at now_ms (in admission order), marking them running.
+ * Fills out[0..*n); each record's url is owned (store_item_cleanup). */
+CINDER_MUST_CHECK cinder_err store_items_claim(store_t *st, const char *job_id, size_t max,
+                                               int64_t now_ms, store_item_t *out, size_t *n);
+
+/* Applies n item outcomes in one transaction (group commit): a succeeded item's document gets the
+ * next position in the job's finish order; failed items keep their reason; ITEM_PENDING puts the
+ * item back for a retry; links found are offered as by store_items_add under limit. Outcomes for
+ * items that are no longer running (e.g. cancelled) are ignored, but a document that finished is
+ * still kept. */
+CINDER_MUST_CHECK cinder_err store_items_finish(store_t *st, const char *job_id,
+                                                const store_item_result_t *res, size_t n,
+                                                int64_t limit, int64_t now_ms);
+
+/* After a restart: puts every running item of every job back to pending (in-flight work is
+ * re-run). *reset (may be NULL) receives how many. */
+CINDER_MUST_CHECK cinder_err store_items_recover(store_t *st, int64_t *reset);
+
+/* Cancels a job: status cancelled at once, pending items cancelled (*cancelled, may be NULL,
+ * receives how many), running items left to finish. CINDER_E_ALREADY_TERMINAL when the job is
+ * already completed, failed or cancelled; CINDER_E_NOT_FOUND / CINDER_E_EXPIRED as job_get. */
+CINDER_MUST_CHECK cinder_err store_job_cancel(store_t *st, const char *job_id, int64_t now_ms,
+                                              int64_t *cancelled);
+
+/* Reads documents skip.. in finish order: at most limit, stopping before max_bytes of JSON (but
+ * always at least one when one exists). *docs is a heap array of heap strings: free each, then
+ * the array (store_docs_free). */
+CINDER_MUST_CHECK cinder_err store_docs_page(store_t *st, const char *job_id, int64_t skip,
+                                             size_t limit, size_t max_bytes, char ***docs,
+                                             size_t *n);
+
+/* Frees an array from store_docs_page. */
+void store_docs_free(char **docs, size_t n);
+
+/* Lists up to max failed and skipped items of a job, oldest first. *out is a heap array; free
+ * with store_item_errors_free. */
+CINDER_MUST_CHECK cinder_err store_items_errors(store_t *st, const char *job_id, size_t max,
+                                                store_item_error_t **out, size_t *n);
+
+/* Frees an array from store_items_errors. Accepts NULL. */
+void store_item_errors_free(store_item_error_t *e, size_t n);
+
+/* Frees the url of a claimed item. */
+void store_item_cleanup(store_item_t *it);
+
+/* Item status names ("pending", "running", ...). Static strings. */
+const char *item_status_name(item_status s);
 
 #endif

@@ -1,0 +1,54 @@
+/*
+ * Internals shared by the SQLite backend's files (sqlite.c: connection, schema, jobs and
+ * documents; sqlite_items.c: crawl items). Not for use outside src/store/.
+ */
+#ifndef CINDER_STORE_SQLITE_INT_H
+#define CINDER_STORE_SQLITE_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+typedef struct {
+    sqlite3 *db;
+    pthread_mutex_t mu; /* held for every statement sequence and transaction */
+} sq_t;
+
+/* Logs and maps a SQLite result code (OK/DONE/ROW are CINDER_OK). */
+cinder_err sq_err(sq_t *s, int rc, const char *what);
+
+/* Prepares sql (caller holds s->mu); NULL on error (logged). */
+sqlite3_stmt *sq_prepare(sq_t *s, const char *sql);
+
+/* Runs sql through sqlite3_exec (caller holds s->mu). */
+cinder_err sq_exec(sq_t *s, const char *sql);
+
+/* Reads the document text of a documents row (compressed, raw_len, body columns at col, col+1,
+ * col+2) into a heap string. */
+cinder_err sq_read_doc(sqlite3_stmt *st, int col, char **json, size_t *len);
+
+/* Compresses (when large) and binds a document as (compressed, raw_len, body) at index i. */
+void sq_bind_doc(sqlite3_stmt *st, int i, const char *json, size_t len);
+
+/* Wall-clock now in ms. */
+int64_t sq_now_ms(void);
+
+/* The item operations (sqlite_items.c). */
+cinder_err sq_items_add(void *impl, const char *job_id, const store_item_new_t *items, size_t n,
+                        int64_t limit, int64_t now_ms, size_t *admitted);
+cinder_err sq_items_claim(void *impl, const char *job_id, size_t max, int64_t now_ms,
+                          store_item_t *out, size_t *n);
+cinder_err sq_items_finish(void *impl, const char *job_id, const store_item_result_t *res, size_t n,
+                           int64_t limit, int64_t now_ms);
+cinder_err sq_items_recover(void *impl, int64_t *reset);
+cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, int64_t *cancelled);
+cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t limit,
+                        size_t max_bytes, char ***docs, size_t *n);
+cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_item_error_t **out,
+                           size_t *n);
+
+#endif

@@ -1,0 +1,410 @@
+/*
+ * SQLite backend, crawl items: the frontier, the seen-set and the per-URL outcome ledger are one
+ * table (items), unique per (job, canonical key). Documents of a job are numbered in finish order.
+ *
+ * Threads: every function runs one IMMEDIATE transaction while holding the backend mutex
+ * (sqlite_int.h), so a batch of outcomes and the links they discovered commit together (group
+ * commit) and a kill -9 leaves either all of a batch or none of it.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+#include "util/mem.h"
+
+typedef struct {
+    int64_t admitted;  /* items admitted so far */
+    int64_t completed; /* documents so far = next document position */
+    int64_t failed;
+    int64_t next_seq; /* next item number */
+    int status;
+    bool found;
+} job_state_t;
+
+static cinder_err begin(sq_t *s)
+{
+    pthread_mutex_lock(&s->mu);
+    cinder_err rc = sq_exec(s, "BEGIN IMMEDIATE");
+    if (rc)
+        pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+/* Commits on success, rolls back on failure; releases the mutex. */
+static cinder_err end(sq_t *s, cinder_err rc)
+{
+    if (!rc)
+        rc = sq_exec(s, "COMMIT");
+    if (rc)
+        sq_exec(s, "ROLLBACK");
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static cinder_err read_state(sq_t *s, const char *job_id, job_state_t *js)
+{
+    memset(js, 0, sizeof *js);
+    sqlite3_stmt *st = sq_prepare(s, "SELECT admitted, completed, failed, status, "
+                                     "(SELECT COALESCE(MAX(seq), -1) + 1 FROM items WHERE "
+                                     "job_id = ?1) FROM jobs WHERE id = ?1");
+    if (!st)
+        return CINDER_E_STORE;
+    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        js->admitted = sqlite3_column_int64(st, 0);
+        js->completed = sqlite3_column_int64(st, 1);
+        js->failed = sqlite3_column_int64(st, 2);
+        js->status = sqlite3_column_int(st, 3);
+        js->next_seq = sqlite3_column_int64(st, 4);
+        js->found = true;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? CINDER_OK : rc == SQLITE_DONE ? CINDER_E_NOT_FOUND : CINDER_E_STORE;
+}
+
+static cinder_err write_state(sq_t *s, const char *job_id, const job_state_t *js)
+{
+    sqlite3_stmt *st =
+        sq_prepare(s, "UPDATE jobs SET admitted = ?, total = ?, completed = ?, failed = ? "
+                      "WHERE id = ?");
+    if (!st)
+        return CINDER_E_STORE;
+    sqlite3_bind_int64(st, 1, js->admitted);
+    sqlite3_bind_int64(st, 2, js->admitted);
+    sqlite3_bind_int64(st, 3, js->completed);
+    sqlite3_bind_int64(st, 4, js->failed);
+    sqlite3_bind_text(st, 5, job_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return sq_err(s, rc, "write job counters");
+}
+
+/* Inserts new keys; admits pending items while under limit. Caller holds the transaction. */
+static cinder_err add_locked(sq_t *s, const char *job_id, const store_item_new_t *items, size_t n,
+                             int64_t limit, int64_t now_ms, job_state_t *js, size_t *admitted)
+{
+    sqlite3_stmt *st = sq_prepare(s, "INSERT OR IGNORE INTO items(job_id, seq, key, url, depth, "
+                                     "status, reason, created_ms) VALUES(?,?,?,?,?,?,?,?)");
+    if (!st)
+        return CINDER_E_STORE;
+    cinder_err rc = CINDER_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const store_item_new_t *it = &items[i];
+        bool skip = it->skip_reason != NULL;
+        if (!skip && limit >= 0 && js->admitted >= limit)
+            continue; /* over the limit: dropped, never fetched */
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, js->next_seq);
+        sqlite3_bind_text(st, 3, it->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, it->url, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, it->depth);
+        sqlite3_bind_int(st, 6, skip ? ITEM_SKIPPED : ITEM_PENDING);
+        if (skip)
+            sqlite3_bind_text(st, 7, it->skip_reason, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 7);
+        sqlite3_bind_int64(st, 8, now_ms);
+        rc = sq_err(s, sqlite3_step(st), "insert item");
+        if (rc || sqlite3_changes(s->db) != 1)
+            continue;
+        js->next_seq++;
+        if (!skip) {
+            js->admitted++;
+            (*admitted)++;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+cinder_err sq_items_add(void *impl, const char *job_id, const store_item_new_t *items, size_t n,
+                        int64_t limit, int64_t now_ms, size_t *admitted)
+{
+    sq_t *s = impl;
+    job_state_t js;
+    *admitted = 0;
+    cinder_err rc = begin(s);
+    if (rc)
+        return rc;
+    rc = read_state(s, job_id, &js);
+    if (!rc)
+        rc = add_locked(s, job_id, items, n, limit, now_ms, &js, admitted);
+    if (!rc)
+        rc = write_state(s, job_id, &js);
+    return end(s, rc);
+}
+
+static cinder_err claim_locked(sq_t *s, const char *job_id, size_t max, int64_t now_ms,
+                               store_item_t *out, size_t *n)
+{
+    sqlite3_stmt *sel = sq_prepare(s, "SELECT seq, url, depth, attempts FROM items WHERE "
+                                      "job_id = ? AND status = 0 AND not_before_ms <= ? "
+                                      "ORDER BY seq LIMIT ?");
+    sqlite3_stmt *upd = sq_prepare(s, "UPDATE items SET status = 1, attempts = attempts + 1 "
+                                      "WHERE job_id = ? AND seq = ?");
+    cinder_err rc = sel && upd ? CINDER_OK : CINDER_E_STORE;
+    if (!rc) {
+        sqlite3_bind_text(sel, 1, job_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(sel, 2, now_ms);
+        sqlite3_bind_int64(sel, 3, (sqlite3_int64)max);
+    }
+    while (!rc && *n < max && sqlite3_step(sel) == SQLITE_ROW) {
+        store_item_t *it = &out[(*n)++];
+        it->seq = sqlite3_column_int64(sel, 0);
+        it->url = xstrdup((const char *)sqlite3_column_text(sel, 1));
+        it->depth = sqlite3_column_int(sel, 2);
+        it->attempts = sqlite3_column_int(sel, 3);
+        sqlite3_reset(upd);
+        sqlite3_bind_text(upd, 1, job_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(upd, 2, it->seq);
+        rc = sq_err(s, sqlite3_step(upd), "claim item");
+    }
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    return rc;
+}
+
+cinder_err sq_items_claim(void *impl, const char *job_id, size_t max, int64_t now_ms,
+                          store_item_t *out, size_t *n)
+{
+    sq_t *s = impl;
+    *n = 0;
+    cinder_err rc = begin(s);
+    if (rc)
+        return rc;
+    rc = claim_locked(s, job_id, max, now_ms, out, n);
+    if (rc) {
+        for (size_t i = 0; i < *n; i++)
+            store_item_cleanup(&out[i]);
+        *n = 0;
+    }
+    return end(s, rc);
+}
+
+/* Moves a running item to its outcome; *changed tells whether it was still running. */
+static cinder_err settle(sq_t *s, const char *job_id, const store_item_result_t *r, int64_t now_ms,
+                         bool *changed)
+{
+    sqlite3_stmt *st = sq_prepare(s, "UPDATE items SET status = ?, reason = ?, error = ?, "
+                                     "error_code = ?, http_status = ?, not_before_ms = ?, "
+                                     "finished_ms = ? WHERE job_id = ? AND seq = ? AND status = 1");
+    if (!st)
+        return CINDER_E_STORE;
+    bool retry = r->status == ITEM_PENDING;
+    sqlite3_bind_int(st, 1, r->status);
+    sqlite3_bind_text(st, 2, r->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->error, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, r->error_code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, r->http_status);
+    sqlite3_bind_int64(st, 6, retry ? r->not_before_ms : 0);
+    sqlite3_bind_int64(st, 7, retry ? 0 : now_ms);
+    sqlite3_bind_text(st, 8, job_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, r->seq);
+    cinder_err rc = sq_err(s, sqlite3_step(st), "settle item");
+    *changed = !rc && sqlite3_changes(s->db) == 1;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static cinder_err put_doc(sq_t *s, const char *job_id, const store_item_result_t *r,
+                          job_state_t *js)
+{
+    sqlite3_stmt *st = sq_prepare(s, "INSERT INTO documents(job_id, seq, compressed, raw_len, "
+                                     "body, item_seq) VALUES(?,?,?,?,?,?)");
+    if (!st)
+        return CINDER_E_STORE;
+    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, js->completed);
+    sq_bind_doc(st, 3, r->doc ? r->doc : "{}", r->doc ? r->doc_len : 2);
+    sqlite3_bind_int64(st, 6, r->seq);
+    cinder_err rc = sq_err(s, sqlite3_step(st), "insert document");
+    sqlite3_finalize(st);
+    if (!rc)
+        js->completed++;
+    return rc;
+}
+
+static cinder_err finish_one(sq_t *s, const char *job_id, const store_item_result_t *r,
+                             int64_t limit, int64_t now_ms, job_state_t *js)
+{
+    bool changed = false;
+    cinder_err rc = settle(s, job_id, r, now_ms, &changed);
+    if (rc || !changed)
+        return rc; /* not running any more: a duplicate or stale outcome */
+    if (r->status == ITEM_SUCCEEDED)
+        rc = put_doc(s, job_id, r, js);
+    else if (r->status == ITEM_FAILED)
+        js->failed++;
+    size_t added = 0;
+    bool open = js->status == JOB_QUEUED || js->status == JOB_RUNNING;
+    if (!rc && open && r->n_found)
+        rc = add_locked(s, job_id, r->found, r->n_found, limit, now_ms, js, &added);
+    return rc;
+}
+
+cinder_err sq_items_finish(void *impl, const char *job_id, const store_item_result_t *res, size_t n,
+                           int64_t limit, int64_t now_ms)
+{
+    sq_t *s = impl;
+    job_state_t js;
+    cinder_err rc = begin(s);
+    if (rc)
+        return rc;
+    rc = read_state(s, job_id, &js);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = finish_one(s, job_id, &res[i], limit, now_ms, &js);
+    if (!rc)
+        rc = write_state(s, job_id, &js);
+    return end(s, rc);
+}
+
+cinder_err sq_items_recover(void *impl, int64_t *reset)
+{
+    sq_t *s = impl;
+    cinder_err rc = begin(s);
+    if (rc)
+        return rc;
+    rc = sq_exec(s, "UPDATE items SET status = 0 WHERE status = 1");
+    *reset = rc ? 0 : sqlite3_changes(s->db);
+    return end(s, rc);
+}
+
+static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *cancelled)
+{
+    sqlite3_stmt *st = sq_prepare(s, "UPDATE items SET status = 4, reason = 'cancelled', "
+                                     "finished_ms = ? WHERE job_id = ? AND status = 0");
+    if (!st)
+        return CINDER_E_STORE;
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
+    cinder_err rc = sq_err(s, sqlite3_step(st), "cancel items");
+    *cancelled = rc ? 0 : sqlite3_changes(s->db);
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    st = sq_prepare(s, "UPDATE jobs SET status = 4, cancelled_ms = ?, finished_ms = ?, "
+                       "cancelled = cancelled + ? WHERE id = ?");
+    if (!st)
+        return CINDER_E_STORE;
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_int64(st, 2, now_ms);
+    sqlite3_bind_int64(st, 3, *cancelled);
+    sqlite3_bind_text(st, 4, job_id, -1, SQLITE_STATIC);
+    rc = sq_err(s, sqlite3_step(st), "cancel job");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The job's status for cancel: NOT_FOUND, EXPIRED, or OK with *status set. */
+static cinder_err job_status_locked(sq_t *s, const char *job_id, int64_t now_ms, int *status)
+{
+    sqlite3_stmt *st = sq_prepare(s, "SELECT status, expired, expires_ms FROM jobs WHERE id = ?");
+    if (!st)
+        return CINDER_E_STORE;
+    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    cinder_err rc = CINDER_E_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *status = sqlite3_column_int(st, 0);
+        bool expired = sqlite3_column_int(st, 1) || sqlite3_column_int64(st, 2) <= now_ms;
+        rc = expired ? CINDER_E_EXPIRED : CINDER_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, int64_t *cancelled)
+{
+    sq_t *s = impl;
+    int status = 0;
+    *cancelled = 0;
+    cinder_err rc = begin(s);
+    if (rc)
+        return rc;
+    rc = job_status_locked(s, job_id, now_ms, &status);
+    if (!rc && status != JOB_QUEUED && status != JOB_RUNNING)
+        rc = CINDER_E_ALREADY_TERMINAL;
+    if (!rc)
+        rc = cancel_locked(s, job_id, now_ms, cancelled);
+    if (rc == CINDER_E_ALREADY_TERMINAL || rc == CINDER_E_NOT_FOUND || rc == CINDER_E_EXPIRED) {
+        end(s, CINDER_E_DECLINED); /* nothing written: roll back */
+        return rc;
+    }
+    return end(s, rc);
+}
+
+cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t limit,
+                        size_t max_bytes, char ***docs, size_t *n)
+{
+    sq_t *s = impl;
+    *docs = NULL;
+    *n = 0;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st = sq_prepare(s, "SELECT compressed, raw_len, body FROM documents WHERE "
+                                     "job_id = ? AND seq >= ? ORDER BY seq LIMIT ?");
+    cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
+    if (!rc) {
+        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, skip);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+        *docs = xcalloc(limit ? limit : 1, sizeof **docs);
+    }
+    size_t bytes = 0;
+    while (!rc && *n < limit && sqlite3_step(st) == SQLITE_ROW) {
+        size_t raw = (size_t)sqlite3_column_int64(st, 1);
+        if (*n && bytes + raw > max_bytes)
+            break; /* the page is full; a single huge document still goes alone */
+        rc = sq_read_doc(st, 0, &(*docs)[*n], NULL);
+        if (!rc) {
+            bytes += raw;
+            (*n)++;
+        }
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->mu);
+    if (rc) {
+        store_docs_free(*docs, *n);
+        *docs = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_item_error_t **out,
+                           size_t *n)
+{
+    sq_t *s = impl;
+    *out = xcalloc(max ? max : 1, sizeof **out);
+    *n = 0;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st = sq_prepare(s, "SELECT seq, status, url, reason, error, error_code, "
+                                     "finished_ms, created_ms FROM items WHERE job_id = ? AND "
+                                     "status IN (3, 5) ORDER BY seq LIMIT ?");
+    if (st) {
+        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    }
+    while (st && *n < max && sqlite3_step(st) == SQLITE_ROW) {
+        store_item_error_t *e = &(*out)[(*n)++];
+        e->seq = sqlite3_column_int64(st, 0);
+        e->status = (item_status)sqlite3_column_int(st, 1);
+        e->url = col_dup(st, 2);
+        e->reason = col_dup(st, 3);
+        e->error = col_dup(st, 4);
+        e->error_code = col_dup(st, 5);
+        e->finished_ms = sqlite3_column_int64(st, 6);
+        if (!e->finished_ms)
+            e->finished_ms = sqlite3_column_int64(st, 7);
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->mu);
+    return st ? CINDER_OK : CINDER_E_STORE;
+}
