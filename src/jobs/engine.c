@@ -3,12 +3,16 @@
  *
  * Threads: the fetcher owns one thread (the libcurl multi loop), the pool
  * owns `workers` threads, and the reaper is one thread that wakes once a
- * minute (or on shutdown) to expire old results. Shutdown order: stop the
- * reaper, stop the fetcher (its in-flight transfers complete with
- * CINDER_E_SHUTDOWN and their callbacks queue work), drain and stop the pool
- * (so every callback has run), then close the store.
+ * minute (or on shutdown) to expire old results; the crawler runs one
+ * scheduler thread. Shutdown order: stop the reaper, stop the crawler's
+ * scheduling (no new fetch), stop the fetcher (its in-flight transfers
+ * complete with CINDER_E_SHUTDOWN and their callbacks queue work), drain and
+ * stop the pool (so every callback has run), record the crawl pages that
+ * finished meanwhile, then close the store.
  */
 #include "jobs/engine.h"
+
+#include "crawl/crawler.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -29,6 +33,7 @@ struct engine {
     store_t *store;
     fetcher_t *fetcher;
     pool_t *pool;
+    crawler_t *crawler;
     int workers;
     pthread_t reaper;
     bool reaper_running;
@@ -94,6 +99,9 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
     }
     e->workers = cfg->workers > 0 ? cfg->workers : default_workers();
     e->pool = pool_new(e->workers, 4096);
+    rc = crawler_new(e->store, e->fetcher, e->pool, cfg->result_ttl_ms, &e->crawler);
+    if (rc)
+        goto out;
     e->reaper_running = pthread_create(&e->reaper, NULL, reaper_main, e) == 0;
 out:
     if (rc) {
@@ -114,8 +122,10 @@ void engine_free(engine_t *e)
     pthread_mutex_unlock(&e->mu);
     if (e->reaper_running)
         pthread_join(e->reaper, NULL);
+    crawler_stop(e->crawler);
     fetcher_free(e->fetcher);
     pool_free(e->pool);
+    crawler_free(e->crawler);
     store_close(e->store);
     pthread_mutex_destroy(&e->mu);
     pthread_cond_destroy(&e->cv);
@@ -137,6 +147,11 @@ fetcher_t *engine_fetcher(engine_t *e)
 pool_t *engine_pool(engine_t *e)
 {
     return e->pool;
+}
+
+crawler_t *engine_crawler(engine_t *e)
+{
+    return e->crawler;
 }
 
 const engine_config_t *engine_config(const engine_t *e)

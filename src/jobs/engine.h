@@ -26,6 +26,7 @@ typedef struct {
 } engine_config_t;
 
 typedef struct engine engine_t;
+typedef struct crawler crawler_t; /* crawl/crawler.h */
 
 /* Opens the store and starts the fetch loop, workers and reaper. Free with engine_free. */
 CINDER_MUST_CHECK cinder_err engine_new(const engine_config_t *cfg, engine_t **out);
@@ -38,6 +39,7 @@ void engine_free(engine_t *e);
 store_t *engine_store(engine_t *e);
 fetcher_t *engine_fetcher(engine_t *e);
 pool_t *engine_pool(engine_t *e);
+crawler_t *engine_crawler(engine_t *e);
 const engine_config_t *engine_config(const engine_t *e);
 
 /* Number of worker threads in use. */

@@ -105,6 +105,48 @@ json_t *scrape_opts_to_json(const scrape_opts_t *o)
                      "apiVersion", o->api_version);
 }
 
+static char **strv_from_json(json_t *a, size_t *n)
+{
+    *n = 0;
+    if (!json_array_size(a))
+        return NULL;
+    char **v = xcalloc(json_array_size(a), sizeof *v);
+    for (size_t i = 0; i < json_array_size(a); i++)
+        if (json_is_string(json_array_get(a, i)))
+            v[(*n)++] = xstrdup(json_string_value(json_array_get(a, i)));
+    return v;
+}
+
+cinder_err scrape_opts_from_json(json_t *j, scrape_opts_t *o)
+{
+    if (!json_is_object(j))
+        return CINDER_E_INVALID;
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } fmts[] = {{PIPE_FMT_MARKDOWN, "markdown"}, {PIPE_FMT_HTML, "html"},
+                {PIPE_FMT_RAW_HTML, "rawHtml"},  {PIPE_FMT_LINKS, "links"},
+                {PIPE_FMT_IMAGES, "images"}};
+    o->formats = 0;
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(j, "formats"), i, f)
+    {
+        for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++)
+            if (json_is_string(f) && !strcmp(json_string_value(f), fmts[k].name))
+                o->formats |= fmts[k].flag;
+    }
+    o->only_main_content = json_is_true(json_object_get(j, "onlyMainContent"));
+    o->include_tags = strv_from_json(json_object_get(j, "includeTags"), &o->n_include);
+    o->exclude_tags = strv_from_json(json_object_get(j, "excludeTags"), &o->n_exclude);
+    o->timeout_ms = (long)json_integer_value(json_object_get(j, "timeout"));
+    o->skip_tls_verify = json_is_true(json_object_get(j, "skipTlsVerification"));
+    o->remove_base64_images = json_is_true(json_object_get(j, "removeBase64Images"));
+    o->zero_data_retention = json_is_true(json_object_get(j, "zeroDataRetention"));
+    o->api_version = (int)json_integer_value(json_object_get(j, "apiVersion"));
+    return CINDER_OK;
+}
+
 void scrape_pipeline_opts(const scrape_opts_t *o, pipeline_opts_t *out)
 {
     memset(out, 0, sizeof *out);

@@ -42,6 +42,10 @@ void scrape_opts_cleanup(scrape_opts_t *o);
 /* Serialises the options (for the job record). Caller owns the reference. */
 json_t *scrape_opts_to_json(const scrape_opts_t *o);
 
+/* Reads options written by scrape_opts_to_json into o (initialised by the caller). Headers are
+ * not persisted: they may carry credentials. */
+CINDER_MUST_CHECK cinder_err scrape_opts_from_json(json_t *j, scrape_opts_t *o);
+
 /* The outcome handed to the completion callback. */
 typedef struct {
     cinder_err err;     /* CINDER_OK: document is set */

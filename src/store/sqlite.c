@@ -318,7 +318,7 @@ static cinder_err sq_job_finish(void *impl, const store_job_t *job)
     int changes = 0;
     cinder_err rc = exec_one(impl,
                              "UPDATE jobs SET status=?,finished_ms=?,error=?,error_code=?,"
-                             "total=?,completed=?,failed=? WHERE id=?",
+                             "total=?,completed=?,failed=? WHERE id=? AND status IN (0,1)",
                              bind_job_finish, job, &changes);
     if (!rc && !changes)
         rc = CINDER_E_NOT_FOUND;
@@ -461,4 +461,5 @@ const struct store_ops store_sqlite_ops = {
     .job_cancel = sq_job_cancel,
     .docs_page = sq_docs_page,
     .items_errors = sq_items_errors,
+    .jobs_active = sq_jobs_active,
 };

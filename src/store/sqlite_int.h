@@ -48,6 +48,7 @@ cinder_err sq_items_recover(void *impl, int64_t *reset);
 cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, int64_t *cancelled);
 cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t limit,
                         size_t max_bytes, char ***docs, size_t *n);
+cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n);
 cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                            size_t *n);
 

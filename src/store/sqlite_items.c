@@ -408,3 +408,26 @@ cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_ite
     pthread_mutex_unlock(&s->mu);
     return st ? CINDER_OK : CINDER_E_STORE;
 }
+
+cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n)
+{
+    sq_t *s = impl;
+    size_t cap = 16;
+    *ids = xcalloc(cap, sizeof **ids);
+    *n = 0;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st = sq_prepare(s, "SELECT id FROM jobs WHERE kind = ? AND status IN (0, 1) "
+                                     "AND expired = 0 ORDER BY created_ms");
+    if (st)
+        sqlite3_bind_int(st, 1, kind);
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap *= 2;
+            *ids = xrealloc(*ids, cap * sizeof **ids);
+        }
+        (*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->mu);
+    return st ? CINDER_OK : CINDER_E_STORE;
+}

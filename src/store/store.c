@@ -159,3 +159,8 @@ const char *item_status_name(item_status s)
                                         "failed",  "cancelled", "skipped"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }
+
+cinder_err store_jobs_active(store_t *st, job_kind kind, char ***ids, size_t *n)
+{
+    return st->ops->jobs_active(st->impl, kind, ids, n);
+}

@@ -118,6 +118,7 @@ struct store_ops {
                             size_t max_bytes, char ***docs, size_t *n);
     cinder_err (*items_errors)(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                                size_t *n);
+    cinder_err (*jobs_active)(void *impl, job_kind kind, char ***ids, size_t *n);
 };
 
 /* The SQLite backend (default). */
@@ -140,7 +141,8 @@ CINDER_MUST_CHECK cinder_err store_job_create(store_t *st, const store_job_t *jo
  * CINDER_E_EXPIRED once its expiry time has passed (whether or not store_expire ran). */
 CINDER_MUST_CHECK cinder_err store_job_get(store_t *st, const char *id, store_job_t *out);
 
-/* Writes the job's final state (status, finished_ms, error, counters). */
+/* Writes the job's final state (status, finished_ms, error, counters), only while the job is
+ * still queued or running (a job cancelled meanwhile stays cancelled: CINDER_E_NOT_FOUND). */
 CINDER_MUST_CHECK cinder_err store_job_finish(store_t *st, const store_job_t *job);
 
 /* Stores document seq of a job (JSON text; compressed by the backend when large). */
@@ -217,5 +219,9 @@ void store_item_cleanup(store_item_t *it);
 
 /* Item status names ("pending", "running", ...). Static strings. */
 const char *item_status_name(item_status s);
+
+/* Lists the ids of the queued and running jobs of a kind (for resuming after a restart).
+ * Free with store_docs_free (same shape: an array of heap strings). */
+CINDER_MUST_CHECK cinder_err store_jobs_active(store_t *st, job_kind kind, char ***ids, size_t *n);
 
 #endif

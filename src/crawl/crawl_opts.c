@@ -1,0 +1,109 @@
+#include "crawl/crawl_opts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+void crawl_opts_init(crawl_opts_t *o, int api_version)
+{
+    memset(o, 0, sizeof *o);
+    o->limit = 10000;
+    o->max_depth = api_version == 1 ? 10 : -1;
+    o->max_discovery_depth = -1;
+    o->dedupe_similar = true;
+    o->sitemap = CRAWL_SITEMAP_INCLUDE;
+    o->api_version = api_version;
+    scrape_opts_init(&o->page, api_version);
+    o->page.timeout_ms = 0; /* crawl pages have no default timeout in Firecrawl */
+}
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void crawl_opts_cleanup(crawl_opts_t *o)
+{
+    free(o->url);
+    free(o->source_url);
+    free_strv(o->include, o->n_include);
+    free_strv(o->exclude, o->n_exclude);
+    scrape_opts_cleanup(&o->page);
+    memset(o, 0, sizeof *o);
+}
+
+static json_t *strv_json(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+static char **json_strv(json_t *a, size_t *n)
+{
+    *n = 0;
+    if (!json_array_size(a))
+        return NULL;
+    char **v = xcalloc(json_array_size(a), sizeof *v);
+    for (size_t i = 0; i < json_array_size(a); i++)
+        if (json_is_string(json_array_get(a, i)))
+            v[(*n)++] = xstrdup(json_string_value(json_array_get(a, i)));
+    return v;
+}
+
+json_t *crawl_opts_to_json(const crawl_opts_t *o)
+{
+    static const char *const modes[] = {"include", "skip", "only"};
+    return json_pack("{s:s, s:s, s:I, s:o, s:o, s:i, s:i, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s,"
+                     " s:I, s:i, s:o, s:i}",
+                     "url", o->url, "sourceURL", o->source_url ? o->source_url : o->url, "limit",
+                     (json_int_t)o->limit, "includePaths", strv_json(o->include, o->n_include),
+                     "excludePaths", strv_json(o->exclude, o->n_exclude), "maxDepth",
+                     o->max_depth, "maxDiscoveryDepth", o->max_discovery_depth,
+                     "crawlEntireDomain", o->crawl_entire_domain, "allowSubdomains",
+                     o->allow_subdomains, "allowExternalLinks", o->allow_external_links,
+                     "ignoreRobotsTxt", o->ignore_robots, "deduplicateSimilarURLs",
+                     o->dedupe_similar, "ignoreQueryParameters", o->ignore_query,
+                     "regexOnFullURL", o->regex_on_full_url, "sitemap", modes[o->sitemap],
+                     "delay", (json_int_t)o->delay_ms, "maxConcurrency", o->max_concurrency,
+                     "scrapeOptions", scrape_opts_to_json(&o->page), "apiVersion",
+                     o->api_version);
+}
+
+static bool flag(json_t *j, const char *k)
+{
+    return json_is_true(json_object_get(j, k));
+}
+
+cinder_err crawl_opts_from_json(json_t *j, crawl_opts_t *o)
+{
+    const char *url = json_string_value(json_object_get(j, "url"));
+    if (!url)
+        return CINDER_E_INVALID;
+    o->url = xstrdup(url);
+    o->source_url = xstrdup(json_string_value(json_object_get(j, "sourceURL")));
+    o->limit = json_integer_value(json_object_get(j, "limit"));
+    o->include = json_strv(json_object_get(j, "includePaths"), &o->n_include);
+    o->exclude = json_strv(json_object_get(j, "excludePaths"), &o->n_exclude);
+    o->max_depth = (int)json_integer_value(json_object_get(j, "maxDepth"));
+    o->max_discovery_depth = (int)json_integer_value(json_object_get(j, "maxDiscoveryDepth"));
+    o->crawl_entire_domain = flag(j, "crawlEntireDomain");
+    o->allow_subdomains = flag(j, "allowSubdomains");
+    o->allow_external_links = flag(j, "allowExternalLinks");
+    o->ignore_robots = flag(j, "ignoreRobotsTxt");
+    o->dedupe_similar = flag(j, "deduplicateSimilarURLs");
+    o->ignore_query = flag(j, "ignoreQueryParameters");
+    o->regex_on_full_url = flag(j, "regexOnFullURL");
+    const char *mode = json_string_value(json_object_get(j, "sitemap"));
+    o->sitemap = mode && !strcmp(mode, "skip")   ? CRAWL_SITEMAP_SKIP
+                 : mode && !strcmp(mode, "only") ? CRAWL_SITEMAP_ONLY
+                                                 : CRAWL_SITEMAP_INCLUDE;
+    o->delay_ms = (long)json_integer_value(json_object_get(j, "delay"));
+    o->max_concurrency = (int)json_integer_value(json_object_get(j, "maxConcurrency"));
+    o->api_version = (int)json_integer_value(json_object_get(j, "apiVersion"));
+    return scrape_opts_from_json(json_object_get(j, "scrapeOptions"), &o->page);
+}

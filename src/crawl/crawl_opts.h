@@ -1,0 +1,49 @@
+/*
+ * crawl_opts: the normalised options of one crawl, as the scheduler uses them and as they are
+ * persisted in the job record (so a restarted server resumes a crawl from the store alone).
+ */
+#ifndef CINDER_CRAWL_CRAWL_OPTS_H
+#define CINDER_CRAWL_CRAWL_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "jobs/scrape.h"
+#include "util/error.h"
+
+typedef enum { CRAWL_SITEMAP_INCLUDE, CRAWL_SITEMAP_SKIP, CRAWL_SITEMAP_ONLY } crawl_sitemap_mode;
+
+typedef struct {
+    char *url;        /* normalised start URL */
+    char *source_url; /* as the client sent it */
+    int64_t limit;    /* most documents and page fetches (default 10,000) */
+    char **include;   /* includePaths regexes */
+    size_t n_include;
+    char **exclude; /* excludePaths regexes */
+    size_t n_exclude;
+    int max_depth;           /* v1 maxDepth (path segments, default 10); -1: none */
+    int max_discovery_depth; /* link hops; -1: none */
+    bool crawl_entire_domain, allow_subdomains, allow_external_links, ignore_robots;
+    bool dedupe_similar, ignore_query, regex_on_full_url;
+    crawl_sitemap_mode sitemap;
+    long delay_ms;       /* pause between page fetches (forces concurrency 1); 0: none */
+    int max_concurrency; /* pages in flight at once; 0: default */
+    scrape_opts_t page;  /* scrapeOptions applied to every page */
+    int api_version;
+} crawl_opts_t;
+
+/* Defaults for the API version (limit 10,000, v1 maxDepth 10, dedupe on, sitemap include). */
+void crawl_opts_init(crawl_opts_t *o, int api_version);
+
+/* Frees what o owns. */
+void crawl_opts_cleanup(crawl_opts_t *o);
+
+/* The options as JSON (Firecrawl-like names); caller owns the reference. */
+json_t *crawl_opts_to_json(const crawl_opts_t *o);
+
+/* Reads options written by crawl_opts_to_json (o initialised by the caller). */
+CINDER_MUST_CHECK cinder_err crawl_opts_from_json(json_t *j, crawl_opts_t *o);
+
+#endif

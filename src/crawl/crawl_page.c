@@ -1,0 +1,169 @@
+/*
+ * Per-page work of a crawl, on a worker thread: the fetched response becomes a document (or a
+ * failure with a reason, or a retry), and the page's links are checked against the crawl's scope
+ * and turned into canonical keys — all CPU work kept off the scheduler thread. The page is then
+ * queued for the scheduler's group commit. Everything here is owned by the page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crawl/crawler_int.h"
+#include "html/pipeline.h"
+#include "util/clock.h"
+#include "util/mem.h"
+#include "util/uuid.h"
+
+#define MAX_ATTEMPTS 4         /* fetches of one URL answering 429/503 before it fails */
+#define MAX_RETRY_AFTER_MS 60000
+#define MAX_LINKS_PER_PAGE 5000
+
+/* The machine reason recorded for a fetch failure. */
+static const char *fetch_reason(cinder_err e)
+{
+    switch (e) {
+    case CINDER_E_TIMEOUT: return "timeout";
+    case CINDER_E_DNS: return "dns";
+    case CINDER_E_TLS: return "tls";
+    case CINDER_E_CONNECT: return "connect";
+    case CINDER_E_TOO_MANY_REDIRECTS: return "too_many_redirects";
+    case CINDER_E_PAGE_TOO_LARGE: return "too_large";
+    case CINDER_E_BLOCKED_ADDRESS: return "blocked";
+    case CINDER_E_UNSUPPORTED_FILE: return "unsupported_content_type";
+    case CINDER_E_PARSE: return "parse_error";
+    default: return "fetch_error";
+    }
+}
+
+static void fail(page_t *p, cinder_err e, const char *detail)
+{
+    size_t n = strlen(cinder_strerror(e)) + (detail ? strlen(detail) : 0) + 4;
+    p->error = xmalloc(n);
+    snprintf(p->error, n, "%s%s%s", cinder_strerror(e), detail ? ": " : "", detail ? detail : "");
+    p->res.status = ITEM_FAILED;
+    p->res.reason = fetch_reason(e);
+    p->res.error = p->error;
+    p->res.error_code = cinder_err_name(e);
+}
+
+/* Delay before retrying a 429/503: Retry-After seconds when given, else exponential. */
+static int64_t retry_delay_ms(const page_t *p)
+{
+    const char *ra = p->fres->retry_after;
+    long secs = ra ? strtol(ra, NULL, 10) : 0;
+    int64_t ms = secs > 0 ? secs * 1000 : 1000LL << (p->item.attempts < 6 ? p->item.attempts : 6);
+    return ms > MAX_RETRY_AFTER_MS ? MAX_RETRY_AFTER_MS : ms;
+}
+
+/* 429 and 503 are retried a bounded number of times, then recorded as failed. */
+static bool maybe_retry(page_t *p)
+{
+    long st = p->fres->status;
+    if (st != 429 && st != 503)
+        return false;
+    if (p->item.attempts + 1 >= MAX_ATTEMPTS) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "HTTP %ld after %d attempts", st, p->item.attempts + 1);
+        fail(p, CINDER_E_FETCH, detail);
+        p->res.reason = st == 429 ? "http_429" : "http_503";
+        return true;
+    }
+    p->res.status = ITEM_PENDING;
+    p->res.not_before_ms = clock_wall_ms() + retry_delay_ms(p);
+    return true;
+}
+
+/* Adds link url to the page's discoveries when the scope allows it. */
+static void consider_link(page_t *p, const char *url, bool from_external, buf_t *key)
+{
+    cjob_t *j = p->job;
+    if (scope_check(j->scope, url, p->item.depth + 1, from_external) != SCOPE_OK)
+        return;
+    buf_reset(key);
+    if (urlkey_make(url, &j->kopts, key) != CINDER_OK)
+        return;
+    store_item_new_t *it = &p->found[p->n_found++];
+    it->url = xstrdup(url);
+    it->key = xstrdup(buf_str(key));
+    it->depth = p->item.depth + 1;
+}
+
+static void discover(page_t *p, json_t *links, const char *page_url)
+{
+    size_t n = json_array_size(links);
+    if (!n)
+        return;
+    if (n > MAX_LINKS_PER_PAGE)
+        n = MAX_LINKS_PER_PAGE;
+    p->found = xcalloc(n, sizeof *p->found);
+    bool from_external = scope_check(p->job->scope, page_url, 0, true) == SCOPE_EXTERNAL;
+    buf_t key;
+    buf_init(&key, 16384);
+    for (size_t i = 0; i < n; i++) {
+        const char *u = json_string_value(json_array_get(links, i));
+        if (u)
+            consider_link(p, u, from_external, &key);
+    }
+    buf_cleanup(&key);
+    p->res.found = p->found;
+    p->res.n_found = p->n_found;
+}
+
+static void build_document(page_t *p)
+{
+    cjob_t *j = p->job;
+    fetch_result_t *f = p->fres;
+    pipeline_opts_t po;
+    scrape_pipeline_opts(&j->opts.page, &po);
+    po.formats |= PIPE_FMT_LINKS; /* links are always needed to discover pages */
+    pipeline_input_t in = {p->item.url, f->final_url, f->status, f->content_type,
+                           f->body.data ? f->body.data : "", f->body.len};
+    json_t *doc = NULL;
+    cinder_err rc = pipeline_run(&in, &po, &doc);
+    if (rc) {
+        fail(p, rc, f->content_type);
+        return;
+    }
+    if (!j->cancelled)
+        discover(p, json_object_get(doc, "links"), f->final_url ? f->final_url : p->item.url);
+    if (!(j->opts.page.formats & PIPE_FMT_LINKS))
+        json_object_del(doc, "links");
+    char id[UUID_STR_LEN];
+    uuid_generate_v4(id);
+    scrape_decorate(doc, id, f->status);
+    p->doc = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    p->res.status = ITEM_SUCCEEDED;
+    p->res.doc = p->doc;
+    p->res.doc_len = p->doc ? strlen(p->doc) : 0;
+}
+
+void crawl_page_process(void *arg)
+{
+    page_t *p = arg;
+    p->res.seq = p->item.seq;
+    p->res.http_status = p->fres->status;
+    if (p->fres->err == CINDER_E_SHUTDOWN)
+        p->res.status = ITEM_PENDING; /* cut short by a shutdown: fetched again after restart */
+    else if (p->fres->err)
+        fail(p, p->fres->err, p->fres->error_detail);
+    else if (!maybe_retry(p))
+        build_document(p);
+    crawl_page_done(p);
+}
+
+void crawl_page_free(page_t *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_found; i++) {
+        free((char *)p->found[i].url);
+        free((char *)p->found[i].key);
+    }
+    free(p->found);
+    free(p->doc);
+    free(p->error);
+    fetch_result_free(p->fres);
+    store_item_cleanup(&p->item);
+    free(p);
+}

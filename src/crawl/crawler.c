@@ -1,0 +1,435 @@
+/*
+ * The crawl scheduler.
+ *
+ * Threads: one scheduler thread owns the list of running crawls. Under the crawler mutex it
+ * claims due items from the store and submits their fetches; fetch callbacks (fetch thread) hand
+ * pages to the worker pool; workers build each page's outcome and queue it on the done list
+ * (mutex) and signal. The scheduler commits all queued outcomes in one store transaction (group
+ * commit), then schedules again. crawler_cancel takes the same mutex as claiming+submitting, so
+ * once it returns no new fetch of that crawl can start. A crawl's cjob_t is freed only by the
+ * scheduler and only when none of its pages is in flight.
+ *
+ * Exactness: the store admits items only while the crawl has admitted fewer than `limit`, and
+ * only admitted items are ever fetched, so a crawl never fetches or stores more than `limit`
+ * pages whatever the concurrency.
+ */
+#include "crawl/crawler_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/uuid.h"
+
+#define DEFAULT_CONCURRENCY 8
+#define MAX_CONCURRENCY 256
+#define DEFAULT_PAGE_TIMEOUT_MS 60000
+#define IDLE_WAIT_MS 100
+
+static int concurrency(const cjob_t *j)
+{
+    if (j->opts.delay_ms > 0)
+        return 1;
+    int n = j->opts.max_concurrency > 0 ? j->opts.max_concurrency : DEFAULT_CONCURRENCY;
+    return n > MAX_CONCURRENCY ? MAX_CONCURRENCY : n;
+}
+
+static cinder_err make_scope(cjob_t *j, char *err, size_t errlen)
+{
+    scope_config_t sc = {j->opts.url,
+                         (const char *const *)j->opts.include,
+                         j->opts.n_include,
+                         (const char *const *)j->opts.exclude,
+                         j->opts.n_exclude,
+                         j->opts.regex_on_full_url,
+                         j->opts.crawl_entire_domain,
+                         j->opts.allow_subdomains,
+                         j->opts.allow_external_links,
+                         j->opts.max_depth,
+                         j->opts.max_discovery_depth};
+    j->kopts.dedupe_similar = j->opts.dedupe_similar;
+    j->kopts.ignore_query = j->opts.ignore_query;
+    return scope_new(&sc, &j->scope, err, errlen);
+}
+
+static void cjob_free(cjob_t *j)
+{
+    if (!j)
+        return;
+    scope_free(j->scope);
+    crawl_opts_cleanup(&j->opts);
+    free(j);
+}
+
+/* ---- per-page fetch ---------------------------------------------------- */
+
+static void on_fetched(fetch_result_t *res, void *ud)
+{
+    page_t *p = ud;
+    p->fres = res;
+    if (pool_submit(p->c->pool, crawl_page_process, p) != CINDER_OK)
+        crawl_page_process(p);
+}
+
+static void submit_page(crawler_t *c, cjob_t *j, store_item_t *it)
+{
+    page_t *p = xcalloc(1, sizeof *p);
+    p->c = c;
+    p->job = j;
+    p->item = *it;
+    j->running++;
+    c->inflight++;
+    fetch_request_t req = {0};
+    req.url = it->url;
+    req.headers = (const char *const *)j->opts.page.headers;
+    req.n_headers = j->opts.page.n_headers;
+    req.timeout_ms = j->opts.page.timeout_ms > 0 ? j->opts.page.timeout_ms
+                                                 : DEFAULT_PAGE_TIMEOUT_MS;
+    req.skip_tls_verify = j->opts.page.skip_tls_verify;
+    req.on_done = on_fetched;
+    req.ud = p;
+    cinder_err rc = fetcher_submit(c->fetcher, &req);
+    if (rc) {
+        p->fres = xcalloc(1, sizeof *p->fres);
+        p->fres->err = rc;
+        buf_init(&p->fres->body, 0);
+        if (pool_submit(c->pool, crawl_page_process, p) != CINDER_OK)
+            crawl_page_process(p);
+    }
+}
+
+/* Claims due items of j and starts their fetches. Caller holds c->mu. */
+static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
+{
+    int slots = concurrency(j) - j->running;
+    if (j->cancelled || slots <= 0 || now < j->next_start_ms)
+        return;
+    store_item_t items[MAX_CONCURRENCY];
+    size_t n = 0;
+    if (store_items_claim(c->st, j->id, (size_t)slots, clock_wall_ms(), items, &n) != CINDER_OK)
+        return;
+    for (size_t i = 0; i < n; i++)
+        submit_page(c, j, &items[i]);
+    if (n && j->opts.delay_ms > 0)
+        j->next_start_ms = now + j->opts.delay_ms;
+}
+
+/* ---- group commit -------------------------------------------------------- */
+
+/* Commits the outcomes of one crawl's pages in one transaction. */
+static void commit_job_pages(crawler_t *c, cjob_t *j, page_t **pages, size_t n)
+{
+    store_item_result_t *res = xcalloc(n, sizeof *res);
+    for (size_t i = 0; i < n; i++)
+        res[i] = pages[i]->res;
+    if (store_items_finish(c->st, j->id, res, n, j->opts.limit, clock_wall_ms()) != CINDER_OK)
+        log_error("crawl %s: could not record %zu page outcome(s)", j->id, n);
+    free(res);
+}
+
+/* Commits everything on the done list (taken by the caller), grouped by crawl. */
+static void commit_done(crawler_t *c, page_t *done)
+{
+    size_t cap = 64, n;
+    page_t **batch = xmalloc(cap * sizeof *batch);
+    while (done) {
+        cjob_t *j = done->job;
+        n = 0;
+        for (page_t **pp = &done; *pp;) {
+            page_t *p = *pp;
+            if (p->job != j) {
+                pp = &p->next;
+                continue;
+            }
+            *pp = p->next;
+            if (n == cap)
+                batch = xrealloc(batch, (cap *= 2) * sizeof *batch);
+            batch[n++] = p;
+        }
+        commit_job_pages(c, j, batch, n);
+        pthread_mutex_lock(&c->mu);
+        j->running -= (int)n;
+        c->inflight -= (int)n;
+        pthread_mutex_unlock(&c->mu);
+        for (size_t i = 0; i < n; i++)
+            crawl_page_free(batch[i]);
+    }
+    free(batch);
+}
+
+/* ---- completion ---------------------------------------------------------- */
+
+/* True when an idle, uncancelled crawl has nothing outstanding; then records it completed. */
+static bool finish_if_done(crawler_t *c, cjob_t *j)
+{
+    store_job_t job;
+    if (store_job_get(c->st, j->id, &job) != CINDER_OK)
+        return true; /* gone or expired: stop scheduling it */
+    bool terminal = job.status != JOB_QUEUED && job.status != JOB_RUNNING;
+    int64_t outstanding = job.admitted - job.completed - job.failed - job.cancelled;
+    if (!terminal && outstanding <= 0) {
+        job.status = JOB_COMPLETED;
+        job.finished_ms = clock_wall_ms();
+        if (store_job_finish(c->st, &job) == CINDER_OK)
+            log_info("crawl %s completed: %lld documents, %lld failed", j->id,
+                     (long long)job.completed, (long long)job.failed);
+        terminal = true;
+    }
+    store_job_cleanup(&job);
+    return terminal;
+}
+
+/* Drops crawls that are finished or cancelled and have nothing in flight. Caller holds c->mu. */
+static void reap(crawler_t *c)
+{
+    for (cjob_t **jp = &c->jobs; *jp;) {
+        cjob_t *j = *jp;
+        if (j->running == 0 && (j->cancelled || finish_if_done(c, j))) {
+            *jp = j->next;
+            cjob_free(j);
+            continue;
+        }
+        jp = &j->next;
+    }
+}
+
+static void wait_a_little(crawler_t *c)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += IDLE_WAIT_MS * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+}
+
+static void *scheduler_main(void *arg)
+{
+    crawler_t *c = arg;
+    pthread_mutex_lock(&c->mu);
+    while (!c->stopping) {
+        page_t *done = c->done;
+        c->done = NULL;
+        if (done) {
+            pthread_mutex_unlock(&c->mu);
+            commit_done(c, done);
+            pthread_mutex_lock(&c->mu);
+            continue;
+        }
+        int64_t now = clock_mono_ms();
+        for (cjob_t *j = c->jobs; j; j = j->next)
+            dispatch(c, j, now);
+        reap(c);
+        wait_a_little(c);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+void crawl_page_done(page_t *p)
+{
+    crawler_t *c = p->c;
+    pthread_mutex_lock(&c->mu);
+    p->next = c->done;
+    c->done = p;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* ---- jobs ---------------------------------------------------------------- */
+
+/* Copies o into a new cjob (through its JSON form, the same path a resumed crawl takes). */
+static cjob_t *cjob_from_opts(const crawl_opts_t *o)
+{
+    cjob_t *j = xcalloc(1, sizeof *j);
+    json_t *jo = crawl_opts_to_json(o);
+    crawl_opts_init(&j->opts, o->api_version);
+    cinder_err rc = crawl_opts_from_json(jo, &j->opts);
+    json_decref(jo);
+    if (rc) {
+        cjob_free(j);
+        return NULL;
+    }
+    /* request headers are not persisted (they may hold credentials) but apply while we run */
+    scrape_opts_t *pg = &j->opts.page;
+    pg->headers = o->page.n_headers ? xcalloc(o->page.n_headers, sizeof *pg->headers) : NULL;
+    for (size_t i = 0; i < o->page.n_headers; i++)
+        pg->headers[pg->n_headers++] = xstrdup(o->page.headers[i]);
+    return j;
+}
+
+static cinder_err seed(crawler_t *c, cjob_t *j)
+{
+    buf_t key;
+    buf_init(&key, 16384);
+    cinder_err rc = urlkey_make(j->opts.url, &j->kopts, &key);
+    if (!rc) {
+        store_item_new_t start = {j->opts.url, buf_str(&key), 0, NULL};
+        rc = store_items_add(c->st, j->id, &start, 1, j->opts.limit, clock_wall_ms(), NULL);
+    }
+    buf_cleanup(&key);
+    return rc;
+}
+
+static cinder_err create_job(crawler_t *c, cjob_t *j)
+{
+    store_job_t rec = {0};
+    uuid_generate_v4(rec.id);
+    memcpy(j->id, rec.id, sizeof j->id);
+    rec.kind = JOB_KIND_CRAWL;
+    rec.status = JOB_RUNNING;
+    rec.api_version = j->opts.api_version;
+    rec.created_ms = clock_wall_ms();
+    rec.expires_ms = rec.created_ms + c->ttl_ms;
+    rec.url = j->opts.source_url ? j->opts.source_url : j->opts.url;
+    json_t *jo = crawl_opts_to_json(&j->opts);
+    rec.options = json_dumps(jo, JSON_COMPACT);
+    json_decref(jo);
+    cinder_err rc = store_job_create(c->st, &rec);
+    free(rec.options);
+    return rc ? rc : seed(c, j);
+}
+
+cinder_err crawler_start(crawler_t *c, const crawl_opts_t *o, char *id_out, char *err,
+                         size_t errlen)
+{
+    cjob_t *j = cjob_from_opts(o);
+    if (!j)
+        return CINDER_E_INVALID;
+    cinder_err rc = make_scope(j, err, errlen);
+    if (!rc)
+        rc = create_job(c, j);
+    if (rc) {
+        cjob_free(j);
+        return rc;
+    }
+    memcpy(id_out, j->id, sizeof j->id);
+    pthread_mutex_lock(&c->mu);
+    j->next = c->jobs;
+    c->jobs = j;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    log_info("crawl %s started: %s (limit %lld)", j->id, j->opts.url, (long long)j->opts.limit);
+    return CINDER_OK;
+}
+
+cinder_err crawler_cancel(crawler_t *c, const char *id, int64_t *cancelled)
+{
+    pthread_mutex_lock(&c->mu);
+    cinder_err rc = store_job_cancel(c->st, id, clock_wall_ms(), cancelled);
+    for (cjob_t *j = c->jobs; j && !rc; j = j->next)
+        if (!strcmp(j->id, id))
+            j->cancelled = true;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+int crawler_active(crawler_t *c)
+{
+    int n = 0;
+    pthread_mutex_lock(&c->mu);
+    for (cjob_t *j = c->jobs; j; j = j->next)
+        n += !j->cancelled;
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
+
+/* Loads one running crawl from the store. */
+static cjob_t *resume_one(crawler_t *c, const char *id)
+{
+    store_job_t rec;
+    if (store_job_get(c->st, id, &rec) != CINDER_OK)
+        return NULL;
+    json_error_t jerr;
+    json_t *jo = rec.options ? json_loads(rec.options, 0, &jerr) : NULL;
+    cjob_t *j = xcalloc(1, sizeof *j);
+    memcpy(j->id, rec.id, sizeof j->id);
+    crawl_opts_init(&j->opts, rec.api_version);
+    cinder_err rc = jo ? crawl_opts_from_json(jo, &j->opts) : CINDER_E_STORE;
+    if (!rc)
+        rc = make_scope(j, NULL, 0);
+    json_decref(jo);
+    store_job_cleanup(&rec);
+    if (rc) {
+        log_error("crawl %s: cannot resume (options unreadable)", id);
+        cjob_free(j);
+        return NULL;
+    }
+    return j;
+}
+
+static void resume_all(crawler_t *c)
+{
+    int64_t reset = 0;
+    char **ids = NULL;
+    size_t n = 0;
+    if (store_items_recover(c->st, &reset) != CINDER_OK ||
+        store_jobs_active(c->st, JOB_KIND_CRAWL, &ids, &n) != CINDER_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        cjob_t *j = resume_one(c, ids[i]);
+        if (!j)
+            continue;
+        j->next = c->jobs;
+        c->jobs = j;
+    }
+    if (n)
+        log_info("resumed %zu crawl(s); %lld page(s) that were in flight will be fetched again", n,
+                 (long long)reset);
+    store_docs_free(ids, n);
+}
+
+cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int64_t result_ttl_ms,
+                       crawler_t **out)
+{
+    crawler_t *c = xcalloc(1, sizeof *c);
+    c->st = st;
+    c->fetcher = f;
+    c->pool = pool;
+    c->ttl_ms = result_ttl_ms;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    resume_all(c);
+    c->started = pthread_create(&c->thread, NULL, scheduler_main, c) == 0;
+    if (!c->started) {
+        crawler_free(c);
+        return CINDER_E_NOMEM;
+    }
+    *out = c;
+    return CINDER_OK;
+}
+
+void crawler_stop(crawler_t *c)
+{
+    if (!c || c->stopping)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->stopping = true;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    if (c->started)
+        pthread_join(c->thread, NULL);
+}
+
+void crawler_free(crawler_t *c)
+{
+    if (!c)
+        return;
+    crawler_stop(c);
+    commit_done(c, c->done); /* pages that finished while the fetcher and pool drained */
+    c->done = NULL;
+    while (c->jobs) {
+        cjob_t *j = c->jobs;
+        c->jobs = j->next;
+        cjob_free(j);
+    }
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    free(c);
+}
