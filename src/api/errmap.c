@@ -61,6 +61,14 @@ const errmap_entry_t *errmap_get(cinder_err e)
     return &unknown;
 }
 
+const errmap_entry_t *errmap_get_by_name(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof table / sizeof table[0]; i++)
+        if (!strcmp(cinder_err_name(table[i].err), name))
+            return &table[i].e;
+    return NULL;
+}
+
 void errmap_message(cinder_err e, const char *detail, char *out, size_t outlen)
 {
     const errmap_entry_t *m = errmap_get(e);

@@ -18,6 +18,9 @@ typedef struct {
 /* The entry for e (never NULL; unknown errors map to 500 UNKNOWN_ERROR). */
 const errmap_entry_t *errmap_get(cinder_err e);
 
+/* The entry for an error given by its name (cinder_err_name, e.g. "E_TIMEOUT"), or NULL. */
+const errmap_entry_t *errmap_get_by_name(const char *name);
+
 /* Formats the user-facing message for e with detail (may be NULL) into out. */
 void errmap_message(cinder_err e, const char *detail, char *out, size_t outlen);
 

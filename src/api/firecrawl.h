@@ -23,6 +23,14 @@ void fc_scrape(api_req_t *r, int version);
 /* GET /v{1,2}/scrape/:id. */
 void fc_scrape_get(api_req_t *r, int version);
 
+/* Crawl routes: POST /vN/crawl, GET /vN/crawl/:id, DELETE /vN/crawl/:id, GET /vN/crawl/:id/errors,
+ * GET /vN/crawl/ongoing (and /active). */
+void fc_crawl_create(api_req_t *r, int version);
+void fc_crawl_status(api_req_t *r, int version);
+void fc_crawl_cancel(api_req_t *r, int version);
+void fc_crawl_errors(api_req_t *r, int version);
+void fc_crawl_ongoing(api_req_t *r, int version);
+
 /* True when route parameter 0 is a UUID; otherwise replies 400 and returns false. */
 bool fc_check_job_id(api_req_t *r);
 

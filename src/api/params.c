@@ -106,7 +106,7 @@ static void type_issue(params_report_t *rep, const char *field, const char *expe
                                     "message", msg));
 }
 
-static bool get_bool(json_t *v, const char *field, bool *out, params_report_t *rep)
+bool params_bool(json_t *v, const char *field, bool *out, params_report_t *rep)
 {
     if (!json_is_boolean(v)) {
         type_issue(rep, field, "boolean", v);
@@ -116,8 +116,7 @@ static bool get_bool(json_t *v, const char *field, bool *out, params_report_t *r
     return true;
 }
 
-static bool get_int(json_t *v, const char *field, long min, long max, long *out,
-                    params_report_t *rep)
+bool params_int(json_t *v, const char *field, long min, long max, long *out, params_report_t *rep)
 {
     double d = json_is_integer(v) ? (double)json_integer_value(v) : json_real_value(v);
     if (!json_is_number(v) || d != (double)(long)d) {
@@ -135,7 +134,7 @@ static bool get_int(json_t *v, const char *field, long min, long max, long *out,
 }
 
 /* A string array (each <= 4 KiB, at most max items). Returns a heap vector or NULL. */
-static char **get_strv(json_t *v, const char *field, size_t max, size_t *n, params_report_t *rep)
+char **params_strv(json_t *v, const char *field, size_t max, size_t *n, params_report_t *rep)
 {
     *n = 0;
     if (!json_is_array(v)) {
@@ -163,7 +162,7 @@ static char **get_strv(json_t *v, const char *field, size_t max, size_t *n, para
 static void set_selectors(json_t *v, const char *field, char ***dst, size_t *n,
                           params_report_t *rep)
 {
-    char **sel = get_strv(v, field, MAX_TAGS, n, rep);
+    char **sel = params_strv(v, field, MAX_TAGS, n, rep);
     for (size_t i = 0; sel && i < *n; i++) {
         if (select_valid(sel[i]))
             continue;
@@ -292,13 +291,13 @@ static bool content_key(const char *k, json_t *v, int version, scrape_opts_t *o,
     if (strcmp(k, "formats") == 0)
         set_formats(v, version, o, rep);
     else if (strcmp(k, "onlyMainContent") == 0)
-        get_bool(v, k, &o->only_main_content, rep);
+        params_bool(v, k, &o->only_main_content, rep);
     else if (strcmp(k, "includeTags") == 0)
         set_selectors(v, k, &o->include_tags, &o->n_include, rep);
     else if (strcmp(k, "excludeTags") == 0)
         set_selectors(v, k, &o->exclude_tags, &o->n_exclude, rep);
     else if (strcmp(k, "removeBase64Images") == 0)
-        get_bool(v, k, &o->remove_base64_images, rep);
+        params_bool(v, k, &o->remove_base64_images, rep);
     else
         return false;
     return true;
@@ -311,16 +310,16 @@ static bool fetch_key(const char *k, json_t *v, scrape_opts_t *o, scrape_ctx_t *
     if (strcmp(k, "headers") == 0) {
         set_headers(v, o, rep);
     } else if (strcmp(k, "timeout") == 0) {
-        c->has_timeout = get_int(v, k, 1, 3600000, &o->timeout_ms, rep);
+        c->has_timeout = params_int(v, k, 1, 3600000, &o->timeout_ms, rep);
     } else if (strcmp(k, "waitFor") == 0) {
-        c->has_wait_for = get_int(v, k, 0, 60000, &c->wait_for, rep);
+        c->has_wait_for = params_int(v, k, 0, 60000, &c->wait_for, rep);
         if (c->has_wait_for && c->wait_for > 0)
             params_warn(rep, "waitFor is ignored: cinder fetches pages without a browser, so "
                              "there is nothing to wait for.");
     } else if (strcmp(k, "skipTlsVerification") == 0) {
-        get_bool(v, k, &o->skip_tls_verify, rep);
+        params_bool(v, k, &o->skip_tls_verify, rep);
     } else if (strcmp(k, "zeroDataRetention") == 0) {
-        get_bool(v, k, &o->zero_data_retention, rep);
+        params_bool(v, k, &o->zero_data_retention, rep);
     } else {
         return false;
     }
@@ -354,14 +353,14 @@ static bool accepted_key(const char *k, json_t *v, int version, params_report_t 
         if (!json_is_string(v) && !json_is_null(v))
             type_issue(rep, k, "string", v);
     } else if (!strcmp(k, "mobile")) {
-        if (get_bool(v, k, &b, rep) && b)
+        if (params_bool(v, k, &b, rep) && b)
             params_warn(rep, "mobile emulation is not available: the page was fetched with the "
                              "default user agent.");
     } else if (!strcmp(k, "fastMode") || !strcmp(k, "blockAds") || !strcmp(k, "storeInCache") ||
                (version == 1 && !strcmp(k, "parsePDF"))) {
-        get_bool(v, k, &b, rep);
+        params_bool(v, k, &b, rep);
     } else if (!strcmp(k, "maxAge") || !strcmp(k, "minAge")) {
-        get_int(v, k, 0, 0x7fffffffL, &n, rep);
+        params_int(v, k, 0, 0x7fffffffL, &n, rep);
     } else if (!strcmp(k, "proxy")) {
         check_proxy(v, version, rep);
     } else if (!strcmp(k, "location") || (version == 1 && !strcmp(k, "geolocation"))) {
@@ -503,15 +502,15 @@ void params_v0_page_options(json_t *po, scrape_opts_t *o, bool *include_links, p
     }
     json_t *v;
     if ((v = json_object_get(po, "onlyMainContent")))
-        get_bool(v, "pageOptions.onlyMainContent", &o->only_main_content, rep);
+        params_bool(v, "pageOptions.onlyMainContent", &o->only_main_content, rep);
     if ((v = json_object_get(po, "includeHtml")) &&
-        get_bool(v, "pageOptions.includeHtml", &b, rep) && b)
+        params_bool(v, "pageOptions.includeHtml", &b, rep) && b)
         o->formats |= PIPE_FMT_HTML;
     if ((v = json_object_get(po, "includeRawHtml")) &&
-        get_bool(v, "pageOptions.includeRawHtml", &b, rep) && b)
+        params_bool(v, "pageOptions.includeRawHtml", &b, rep) && b)
         o->formats |= PIPE_FMT_RAW_HTML;
     if ((v = json_object_get(po, "includeLinks")) &&
-        get_bool(v, "pageOptions.includeLinks", &b, rep) && b)
+        params_bool(v, "pageOptions.includeLinks", &b, rep) && b)
         *include_links = true;
     if ((v = json_object_get(po, "onlyIncludeTags")))
         set_selectors(v, "pageOptions.onlyIncludeTags", &o->include_tags, &o->n_include, rep);
@@ -520,7 +519,7 @@ void params_v0_page_options(json_t *po, scrape_opts_t *o, bool *include_links, p
     if ((v = json_object_get(po, "headers")))
         set_headers(v, o, rep);
     if ((v = json_object_get(po, "removeBase64Images")))
-        get_bool(v, "pageOptions.removeBase64Images", &o->remove_base64_images, rep);
+        params_bool(v, "pageOptions.removeBase64Images", &o->remove_base64_images, rep);
     if ((v = json_object_get(po, "screenshot")) && json_is_true(v))
         params_issue(rep, "custom", "pageOptions.screenshot",
                      "screenshots need a browser, which cinder does not have");

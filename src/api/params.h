@@ -35,6 +35,13 @@ void params_issue(params_report_t *rep, const char *code, const char *field, con
 /* Adds a warning sentence. */
 void params_warn(params_report_t *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Typed readers of one body field: on a wrong type or range they add an issue naming field and
+ * return false (params_strv returns NULL). params_strv's vector and strings are heap-allocated
+ * (the caller frees them); at most max items. */
+bool params_bool(json_t *v, const char *field, bool *out, params_report_t *rep);
+bool params_int(json_t *v, const char *field, long min, long max, long *out, params_report_t *rep);
+char **params_strv(json_t *v, const char *field, size_t max, size_t *n, params_report_t *rep);
+
 /* Validates a request URL (Firecrawl rules: http:// prepended when there is no scheme,
  * http/https only, a real top-level domain unless allow_private). Returns the normalised URL
  * (caller frees) or NULL after adding an issue for field. */

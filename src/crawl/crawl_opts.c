@@ -58,20 +58,18 @@ static char **json_strv(json_t *a, size_t *n)
 json_t *crawl_opts_to_json(const crawl_opts_t *o)
 {
     static const char *const modes[] = {"include", "skip", "only"};
-    return json_pack("{s:s, s:s, s:I, s:o, s:o, s:i, s:i, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s,"
-                     " s:I, s:i, s:o, s:i}",
-                     "url", o->url, "sourceURL", o->source_url ? o->source_url : o->url, "limit",
-                     (json_int_t)o->limit, "includePaths", strv_json(o->include, o->n_include),
-                     "excludePaths", strv_json(o->exclude, o->n_exclude), "maxDepth",
-                     o->max_depth, "maxDiscoveryDepth", o->max_discovery_depth,
-                     "crawlEntireDomain", o->crawl_entire_domain, "allowSubdomains",
-                     o->allow_subdomains, "allowExternalLinks", o->allow_external_links,
-                     "ignoreRobotsTxt", o->ignore_robots, "deduplicateSimilarURLs",
-                     o->dedupe_similar, "ignoreQueryParameters", o->ignore_query,
-                     "regexOnFullURL", o->regex_on_full_url, "sitemap", modes[o->sitemap],
-                     "delay", (json_int_t)o->delay_ms, "maxConcurrency", o->max_concurrency,
-                     "scrapeOptions", scrape_opts_to_json(&o->page), "apiVersion",
-                     o->api_version);
+    return json_pack(
+        "{s:s, s:s, s:I, s:o, s:o, s:i, s:i, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s,"
+        " s:I, s:i, s:o, s:i}",
+        "url", o->url, "sourceURL", o->source_url ? o->source_url : o->url, "limit",
+        (json_int_t)o->limit, "includePaths", strv_json(o->include, o->n_include), "excludePaths",
+        strv_json(o->exclude, o->n_exclude), "maxDepth", o->max_depth, "maxDiscoveryDepth",
+        o->max_discovery_depth, "crawlEntireDomain", o->crawl_entire_domain, "allowSubdomains",
+        o->allow_subdomains, "allowExternalLinks", o->allow_external_links, "ignoreRobotsTxt",
+        o->ignore_robots, "deduplicateSimilarURLs", o->dedupe_similar, "ignoreQueryParameters",
+        o->ignore_query, "regexOnFullURL", o->regex_on_full_url, "sitemap", modes[o->sitemap],
+        "delay", (json_int_t)o->delay_ms, "maxConcurrency", o->max_concurrency, "scrapeOptions",
+        scrape_opts_to_json(&o->page), "apiVersion", o->api_version);
 }
 
 static bool flag(json_t *j, const char *k)

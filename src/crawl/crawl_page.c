@@ -14,7 +14,7 @@
 #include "util/mem.h"
 #include "util/uuid.h"
 
-#define MAX_ATTEMPTS 4         /* fetches of one URL answering 429/503 before it fails */
+#define MAX_ATTEMPTS       4 /* fetches of one URL answering 429/503 before it fails */
 #define MAX_RETRY_AFTER_MS 60000
 #define MAX_LINKS_PER_PAGE 5000
 
@@ -22,16 +22,26 @@
 static const char *fetch_reason(cinder_err e)
 {
     switch (e) {
-    case CINDER_E_TIMEOUT: return "timeout";
-    case CINDER_E_DNS: return "dns";
-    case CINDER_E_TLS: return "tls";
-    case CINDER_E_CONNECT: return "connect";
-    case CINDER_E_TOO_MANY_REDIRECTS: return "too_many_redirects";
-    case CINDER_E_PAGE_TOO_LARGE: return "too_large";
-    case CINDER_E_BLOCKED_ADDRESS: return "blocked";
-    case CINDER_E_UNSUPPORTED_FILE: return "unsupported_content_type";
-    case CINDER_E_PARSE: return "parse_error";
-    default: return "fetch_error";
+    case CINDER_E_TIMEOUT:
+        return "timeout";
+    case CINDER_E_DNS:
+        return "dns";
+    case CINDER_E_TLS:
+        return "tls";
+    case CINDER_E_CONNECT:
+        return "connect";
+    case CINDER_E_TOO_MANY_REDIRECTS:
+        return "too_many_redirects";
+    case CINDER_E_PAGE_TOO_LARGE:
+        return "too_large";
+    case CINDER_E_BLOCKED_ADDRESS:
+        return "blocked";
+    case CINDER_E_UNSUPPORTED_FILE:
+        return "unsupported_content_type";
+    case CINDER_E_PARSE:
+        return "parse_error";
+    default:
+        return "fetch_error";
     }
 }
 
@@ -116,8 +126,9 @@ static void build_document(page_t *p)
     pipeline_opts_t po;
     scrape_pipeline_opts(&j->opts.page, &po);
     po.formats |= PIPE_FMT_LINKS; /* links are always needed to discover pages */
-    pipeline_input_t in = {p->item.url, f->final_url, f->status, f->content_type,
-                           f->body.data ? f->body.data : "", f->body.len};
+    pipeline_input_t in = {
+        p->item.url, f->final_url, f->status, f->content_type, f->body.data ? f->body.data : "",
+        f->body.len};
     json_t *doc = NULL;
     cinder_err rc = pipeline_run(&in, &po, &doc);
     if (rc) {

@@ -24,10 +24,10 @@
 #include "util/mem.h"
 #include "util/uuid.h"
 
-#define DEFAULT_CONCURRENCY 8
-#define MAX_CONCURRENCY 256
+#define DEFAULT_CONCURRENCY     8
+#define MAX_CONCURRENCY         256
 #define DEFAULT_PAGE_TIMEOUT_MS 60000
-#define IDLE_WAIT_MS 100
+#define IDLE_WAIT_MS            100
 
 static int concurrency(const cjob_t *j)
 {
@@ -86,8 +86,8 @@ static void submit_page(crawler_t *c, cjob_t *j, store_item_t *it)
     req.url = it->url;
     req.headers = (const char *const *)j->opts.page.headers;
     req.n_headers = j->opts.page.n_headers;
-    req.timeout_ms = j->opts.page.timeout_ms > 0 ? j->opts.page.timeout_ms
-                                                 : DEFAULT_PAGE_TIMEOUT_MS;
+    req.timeout_ms =
+        j->opts.page.timeout_ms > 0 ? j->opts.page.timeout_ms : DEFAULT_PAGE_TIMEOUT_MS;
     req.skip_tls_verify = j->opts.page.skip_tls_verify;
     req.on_done = on_fetched;
     req.ud = p;

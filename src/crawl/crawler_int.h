@@ -16,8 +16,8 @@ typedef struct cjob {
     crawl_opts_t opts;
     scope_t *scope;
     urlkey_opts_t kopts;
-    int running;          /* pages claimed and not yet recorded */
-    bool cancelled;       /* no new fetch may start */
+    int running;           /* pages claimed and not yet recorded */
+    bool cancelled;        /* no new fetch may start */
     int64_t next_start_ms; /* pacing for `delay` */
 } cjob_t;
 
