@@ -46,5 +46,7 @@ const api_route_t firecrawl_v1_routes[] = {
     {"GET", "/v1/crawl/:id", v1_crawl_status},
     {"DELETE", "/v1/crawl/:id", v1_crawl_cancel},
     {"GET", "/v1/crawl/:id/errors", v1_crawl_errors},
+    /* the v1 JS SDK (4.42) sends checkCrawlErrors as a DELETE: answered like the GET, read-only */
+    {"DELETE", "/v1/crawl/:id/errors", v1_crawl_errors},
     {NULL, NULL, NULL},
 };
