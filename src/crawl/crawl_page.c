@@ -98,6 +98,19 @@ static void consider_link(page_t *p, const char *url, bool from_external, buf_t 
     it->depth = p->item.depth + 1;
 }
 
+/* Links refused by an origin's known robots.txt are recorded as skipped (they never consume the
+ * budget); links of origins not known yet are admitted and checked when claimed. */
+static void mark_robots(page_t *p)
+{
+    pthread_mutex_lock(&p->c->mu);
+    for (size_t i = 0; i < p->n_found; i++) {
+        const robots_t *r = crawl_robots_known(p->job, p->found[i].url);
+        if (r && !robots_allows(r, p->found[i].url))
+            p->found[i].skip_reason = "robots";
+    }
+    pthread_mutex_unlock(&p->c->mu);
+}
+
 static void discover(page_t *p, json_t *links, const char *page_url)
 {
     size_t n = json_array_size(links);
@@ -115,6 +128,8 @@ static void discover(page_t *p, json_t *links, const char *page_url)
             consider_link(p, u, from_external, &key);
     }
     buf_cleanup(&key);
+    if (!p->job->opts.ignore_robots)
+        mark_robots(p);
     p->res.found = p->found;
     p->res.n_found = p->n_found;
 }
@@ -149,9 +164,8 @@ static void build_document(page_t *p)
     p->res.doc_len = p->doc ? strlen(p->doc) : 0;
 }
 
-void crawl_page_process(void *arg)
+void crawl_page_outcome(page_t *p)
 {
-    page_t *p = arg;
     p->res.seq = p->item.seq;
     p->res.http_status = p->fres->status;
     if (p->fres->err == CINDER_E_SHUTDOWN)
@@ -160,6 +174,12 @@ void crawl_page_process(void *arg)
         fail(p, p->fres->err, p->fres->error_detail);
     else if (!maybe_retry(p))
         build_document(p);
+}
+
+void crawl_page_process(void *arg)
+{
+    page_t *p = arg;
+    crawl_page_outcome(p);
     crawl_page_done(p);
 }
 

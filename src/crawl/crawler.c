@@ -60,6 +60,7 @@ static void cjob_free(cjob_t *j)
     if (!j)
         return;
     scope_free(j->scope);
+    crawl_hosts_free(j);
     crawl_opts_cleanup(&j->opts);
     free(j);
 }
@@ -74,16 +75,11 @@ static void on_fetched(fetch_result_t *res, void *ud)
         crawl_page_process(p);
 }
 
-static void submit_page(crawler_t *c, cjob_t *j, store_item_t *it)
+void crawl_fetch_page(crawler_t *c, page_t *p)
 {
-    page_t *p = xcalloc(1, sizeof *p);
-    p->c = c;
-    p->job = j;
-    p->item = *it;
-    j->running++;
-    c->inflight++;
+    cjob_t *j = p->job;
     fetch_request_t req = {0};
-    req.url = it->url;
+    req.url = p->item.url;
     req.headers = (const char *const *)j->opts.page.headers;
     req.n_headers = j->opts.page.n_headers;
     req.timeout_ms =
@@ -92,12 +88,13 @@ static void submit_page(crawler_t *c, cjob_t *j, store_item_t *it)
     req.on_done = on_fetched;
     req.ud = p;
     cinder_err rc = fetcher_submit(c->fetcher, &req);
-    if (rc) {
+    if (rc) { /* recorded as failed (or retried after a shutdown) without the pool */
         p->fres = xcalloc(1, sizeof *p->fres);
-        p->fres->err = rc;
+        p->fres->err = rc == CINDER_E_BUSY ? CINDER_E_SHUTDOWN : rc;
         buf_init(&p->fres->body, 0);
-        if (pool_submit(c->pool, crawl_page_process, p) != CINDER_OK)
-            crawl_page_process(p);
+        crawl_page_outcome(p);
+        p->next = c->done;
+        c->done = p;
     }
 }
 
@@ -111,8 +108,15 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
     size_t n = 0;
     if (store_items_claim(c->st, j->id, (size_t)slots, clock_wall_ms(), items, &n) != CINDER_OK)
         return;
-    for (size_t i = 0; i < n; i++)
-        submit_page(c, j, &items[i]);
+    for (size_t i = 0; i < n; i++) {
+        page_t *p = xcalloc(1, sizeof *p);
+        p->c = c;
+        p->job = j;
+        p->item = items[i];
+        j->running++;
+        c->inflight++;
+        crawl_robots_route(c, j, p);
+    }
     if (n && j->opts.delay_ms > 0)
         j->next_start_ms = now + j->opts.delay_ms;
 }
@@ -222,8 +226,10 @@ static void *scheduler_main(void *arg)
             continue;
         }
         int64_t now = clock_mono_ms();
-        for (cjob_t *j = c->jobs; j; j = j->next)
+        for (cjob_t *j = c->jobs; j; j = j->next) {
+            crawl_robots_tick(c, j, now);
             dispatch(c, j, now);
+        }
         reap(c);
         wait_a_little(c);
     }

@@ -6,8 +6,22 @@
 #include <stdbool.h>
 
 #include "crawl/crawler.h"
+#include "crawl/robots.h"
 #include "crawl/scope.h"
 #include "crawl/urlkey.h"
+
+struct page;
+
+/* What the crawl knows of one origin (scheme://host:port): its robots.txt policy. */
+typedef struct host {
+    struct host *next;
+    char *origin;
+    robots_t *robots;    /* NULL until known */
+    bool fetching;       /* a robots.txt fetch is in flight */
+    int failures;        /* robots.txt answered 5xx or could not be fetched */
+    int64_t retry_at_ms; /* monotonic; when to try robots.txt again */
+    struct page *parked; /* claimed pages waiting for the policy */
+} host_t;
 
 /* One running crawl, owned by the scheduler. Freed only when no page of it is in flight. */
 typedef struct cjob {
@@ -19,6 +33,7 @@ typedef struct cjob {
     int running;           /* pages claimed and not yet recorded */
     bool cancelled;        /* no new fetch may start */
     int64_t next_start_ms; /* pacing for `delay` */
+    host_t *hosts;         /* guarded by the crawler mutex */
 } cjob_t;
 
 /* One page in flight: claimed item → fetch → worker → outcome → group commit. */
@@ -50,7 +65,27 @@ struct crawler {
     int inflight;
 };
 
-/* Worker task: turns a fetched page into its outcome, then queues it for the scheduler. */
+/* Starts the fetch of a page whose policy allows it. Caller holds c->mu. */
+void crawl_fetch_page(crawler_t *c, page_t *p);
+
+/* Routes a claimed page through its origin's robots.txt policy: fetched, recorded as skipped, or
+ * parked until the policy is known (starting the robots.txt fetch). Caller holds c->mu. */
+void crawl_robots_route(crawler_t *c, cjob_t *j, page_t *p);
+
+/* Releases parked pages whose policy became known, and retries failed robots.txt fetches that
+ * are due. Caller holds c->mu. */
+void crawl_robots_tick(crawler_t *c, cjob_t *j, int64_t now_mono);
+
+/* The known policy of url's origin, or NULL. Caller holds c->mu. */
+const robots_t *crawl_robots_known(cjob_t *j, const char *url);
+
+/* Frees the host table of a crawl with no page in flight. */
+void crawl_hosts_free(cjob_t *j);
+
+/* Turns a fetched page (p->fres) into its outcome (p->res); no locking. */
+void crawl_page_outcome(page_t *p);
+
+/* Worker task: crawl_page_outcome, then queues the page for the scheduler. */
 void crawl_page_process(void *arg);
 
 /* Frees a page and everything it owns. */

@@ -238,6 +238,8 @@ static cinder_err finish_one(sq_t *s, const char *job_id, const store_item_resul
         rc = put_doc(s, job_id, r, js);
     else if (r->status == ITEM_FAILED)
         js->failed++;
+    else if (r->status == ITEM_SKIPPED && js->admitted > 0)
+        js->admitted--; /* refused before any fetch (robots): its budget slot is free again */
     size_t added = 0;
     bool open = js->status == JOB_QUEUED || js->status == JOB_RUNNING;
     if (!rc && open && r->n_found)

@@ -147,3 +147,12 @@ bool site_wait(int fd, long ms)
             return false;
     }
 }
+
+const char *site_host(site_request *rq)
+{
+    const char *h = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Host");
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]";
+    if (!h || !*h || strlen(h) > 255 || h[strspn(h, ok)] != '\0')
+        return "localhost";
+    return h;
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Self-test of the fixture web server: builds build/fixture-site, starts it on a
 # free port, checks every route with curl (status, a content check, the request
-# counter in /_stats), checks that /hang blocks nobody, and stops it.
+# counter in /_stats), checks that /hang blocks nobody, checks the generated crawl sites,
+# sitemaps, robots control and per-prefix stats, and stops it.
 # Usage: tests/site/selftest.sh   (FIXTURE_SITE_BIN=path skips the build)
 # Last line: "site selftest: N passed, M failed"; exit status 1 on any failure.
 set -u
@@ -226,7 +227,8 @@ expect "hang released" grep -q '"inflight":0,' <(curl -s "$BASE/_stats")
 route "not found" 404 /no/such/route "Status 404"
 get /_log
 expect "log json" has '"method":"GET","path":"/flaky?key=st&fails=2"'
-expect "log fields" grep -aqE '"host":"127.0.0.1:[0-9]+","inflight":[0-9]+,' "$TMP/body"
+expect "log fields" grep -aqE '"host":"127.0.0.1:[0-9]+","hostInflight":[0-9]+,"inflight":[0-9]+,' \
+    "$TMP/body"
 get /_reset -X POST
 expect "reset" [ "$CODE" = 200 ]
 expect "reset zeroes" grep -q '^{"inflight":0,"maxInflight":0,"paths":{},"total":0}$' \
@@ -241,6 +243,185 @@ done
 wait "${SLOW[@]}"
 expect "max inflight" grep -q '"maxInflight":[5-9],' <(curl -s "$BASE/_stats")
 expect "total" grep -q '"total":6}' <(curl -s "$BASE/_stats")
+
+# --- crawl sites: generated pages ---------------------------------------------------------------
+C=/crawl/small
+links() { grep -aoE 'href="[^"]*"' "$TMP/body" | sed 's/^href="//; s/"$//'; }
+linked() { links | grep -qxF -- "$1"; } # linked HREF: the last body links to exactly HREF
+route "crawl home" 200 $C/ "<h1>Crawl site small</h1>"
+for h in $C/p/0 $C/private/0 $C/moved/1 $C/away $C/err/404 $C/err/500 $C/err/429 $C/hang \
+    $C/deep/1 $C/a/b/c/d/e/f $C/p/5 $C/p/5/ "$C/p/5#frag" $C/p/5/index.html $C/P/5 \
+    "$C/p/5?utm_source=x" "http://127.0.0.1:$PORT$C/"; do
+    expect "home links $h" linked "$h"
+done
+route "crawl no slash" 301 /crawl/small ""
+expect "no slash location" header "Location: /crawl/small/"
+route "crawl page" 200 $C/p/3 "<h1>Page 3 of 50</h1>"
+expect "page title" has "<title>Page 3 · small</title>"
+expect "page children" linked $C/p/7
+expect "page child 2" linked $C/p/8
+expect "page related (variant 3 % 6)" linked "http://127.0.0.1:$PORT$C/p/24/index.html"
+expect "page 3 paragraphs" [ "$(grep -c '^<p>' "$TMP/body")" -eq 3 ]
+S=$(wc -c <"$TMP/body")
+expect "page about 2 KB+" [ "$S" -gt 2000 -a "$S" -lt 6000 ]
+cp "$TMP/body" "$TMP/p3"
+get $C/p/3
+expect "page deterministic" cmp -s "$TMP/body" "$TMP/p3"
+get $C/p/5
+cp "$TMP/body" "$TMP/p5"
+for v in $C/p/5/ $C/p/5/index.html "$C/p/5?utm_source=x"; do
+    route "variant $v" 200 "$v" ""
+    expect "variant $v same" cmp -s "$TMP/body" "$TMP/p5"
+done
+route "variant upper P" 404 $C/P/5 ""
+route "page past N" 404 $C/p/50 ""
+route "page junk" 404 $C/p/5x ""
+route "big site last" 200 /crawl/big20000/p/19999 "Page 19999 of 20000"
+route "big site past N" 404 /crawl/big20000/p/20000 ""
+get /crawl/big20000/p/9999
+expect "big site leaf edge" [ "$(links | grep -c '/p/19999$')" = 1 -a "$(links | grep -c '/p/20000$')" = 0 ]
+route "quiet home" 200 /crawl/quiet10/ "Start of the tree"
+expect "quiet has no traps" [ "$(links | grep -c -e private -e hang -e err/)" = 0 ]
+get /crawl/small/ -H 'Host: example.test:8080'
+expect "links use Host" linked "http://example.test:8080/crawl/small/"
+get /crawl/small/ -H 'Host: a"b<c'
+expect "bad Host -> localhost" linked "http://localhost/crawl/small/"
+CODE=$(curl -s -o "$TMP/body" -w '%{http_code}' --resolve "fixture.test:$PORT:127.0.0.1" \
+    "http://fixture.test:$PORT$C/p/1")
+expect "resolve host links" linked "http://fixture.test:$PORT$C/p/10/"
+route "private page" 200 $C/private/7 "<h1>Private 7</h1>"
+route "orphan page" 200 $C/orphan/9 "<h1>Orphan 9</h1>"
+route "orphan past 10" 404 $C/orphan/10 ""
+route "moved" 301 $C/moved/7 ""
+expect "moved location" header "Location: /crawl/small/p/7"
+route "away" 301 $C/away ""
+expect "away location" header "Location: http://127.0.0.1:$PORT/outside/small"
+N=$(curl -s -L -o "$TMP/body" -w '%{num_redirects} %{http_code}' "$BASE$C/away")
+expect "away lands outside" [ "$N" = "1 200" ] && expect "outside page" has "outside the crawl"
+route "deep 1" 200 $C/deep/1 "<h1>Deep 1</h1>"
+expect "deep links on" linked $C/deep/2
+route "deep 50" 200 $C/deep/50 "<h1>Deep 50</h1>"
+expect "deep 50 is the end" [ "$(links | grep -c deep/)" = 0 ]
+route "deep 51" 404 $C/deep/51 ""
+route "deep 0" 404 $C/deep/0 ""
+route "path depth 6" 200 $C/a/b/c/d/e/f "<h1>Level 6</h1>"
+expect "path depth links on" linked $C/a/b/c/d/e/f/g
+route "path depth gap" 404 $C/a/c ""
+route "bad site name" 404 "/crawl/bad%20name/" ""
+
+# --- crawl sites: errors, hang, delay -------------------------------------------------------------
+route "err 404" 404 $C/err/404 ""
+route "err 500" 500 $C/err/500 ""
+route "err 429 #1" 429 $C/err/429 ""
+expect "429 retry-after" header "Retry-After: 1"
+route "err 429 #2" 429 $C/err/429 ""
+route "err 429 #3" 200 $C/err/429 "recovered"
+route "err 429 other site" 429 /crawl/other/err/429 ""
+curl -s -o /dev/null "$BASE/_reset"
+route "err 429 after reset" 429 $C/err/429 ""
+curl -s -o /dev/null -m 1 "$BASE$C/hang"
+expect "crawl hang never answers" [ $? -eq 28 ]
+T=$(curl -s -o /dev/null -w '%{time_total}' "$BASE/crawl/slowsite/p/1")
+expect "slow site waits 200ms" awk -v t="$T" 'BEGIN { exit !(t >= 0.2 && t < 1.5) }'
+T=$(curl -s -o /dev/null -w '%{time_total}' "$BASE$C/p/1?delay=300")
+expect "delay query" awk -v t="$T" 'BEGIN { exit !(t >= 0.3 && t < 1.5) }'
+route "delay bad" 400 "$C/p/1?delay=soon" ""
+
+# --- per-prefix and per-host stats ------------------------------------------------------------------
+curl -s -o /dev/null "$BASE/_reset"
+PAR=()
+for i in 1 2 3 4; do
+    curl -s -o /dev/null "$BASE/crawl/slowsite/p/$i" &
+    PAR+=($!)
+done
+curl -s -o /dev/null -H "Host: localhost:$PORT" "$BASE$C/p/2" &
+PAR+=($!)
+wait "${PAR[@]}"
+J=$(curl -s "$BASE/_stats?prefix=/crawl/slowsite/")
+expect "prefix stats" grep -q '"inflight":0,"maxInflight":4,.*"prefix":"/crawl/slowsite/","total":4}' <<<"$J"
+expect "prefix paths" grep -q '"paths":{[^}]*"/crawl/slowsite/p/4":1' <<<"$J"
+expect "prefix excludes others" [ "$(grep -c small <<<"$J")" = 0 ]
+J=$(curl -s "$BASE/_stats?prefix=/crawl/small/")
+expect "other prefix" grep -q '"maxInflight":1,.*"total":1}' <<<"$J"
+expect "shallow prefix total" grep -q '"total":5}' <(curl -s "$BASE/_stats?prefix=/crawl/")
+expect "deep prefix total" grep -q '"total":1}' <(curl -s "$BASE/_stats?prefix=/crawl/slowsite/p/3")
+expect "host stats" grep -q "\"host\":\"localhost:$PORT\",\"inflight\":0,\"maxInflight\":1,\"total\":1" \
+    <(curl -s "$BASE/_stats?host=localhost:$PORT")
+get "/_log?prefix=/crawl/slowsite/"
+expect "log prefix" [ "$(grep -o '"path"' "$TMP/body" | wc -l)" = 4 ]
+expect "log prefixInflight" grep -q '"prefixInflight":4' "$TMP/body"
+expect "log host filter" [ "$(curl -s "$BASE/_log?host=localhost:$PORT" | grep -o '"path"' | wc -l)" = 1 ]
+expect "log since" [ "$(curl -s "$BASE/_log?since=99999999")" = "[]" ]
+get "/_log?since=x"
+expect "log since bad" [ "$CODE" = 400 ]
+
+# --- sitemaps ---------------------------------------------------------------------------------------
+route "sitemap index" 200 $C/sitemap.xml "<sitemapindex"
+expect "index part 1" has "<loc>http://127.0.0.1:$PORT$C/sitemap-1.xml</loc>"
+expect "index part 2" has "<loc>http://127.0.0.1:$PORT$C/sitemap-2.xml.gz</loc>"
+route "sitemap 1" 200 $C/sitemap-1.xml "<urlset"
+expect "sitemap 1 type" header "Content-Type: application/xml"
+expect "sitemap 1 size" [ "$(grep -c '<loc>' "$TMP/body")" = 27 ]
+grep -o '<loc>[^<]*' "$TMP/body" >"$TMP/locs"
+route "sitemap 2 gz" 200 $C/sitemap-2.xml.gz ""
+expect "sitemap 2 octet type" header "Content-Type: application/octet-stream"
+expect "sitemap 2 no encoding" [ "$(grep -ci '^Content-Encoding' "$TMP/hdr")" = 0 ]
+expect "sitemap 2 gzip magic" [ "$(head -c 2 "$TMP/body" | od -An -tx1 | tr -d ' ')" = 1f8b ]
+gzip -dc <"$TMP/body" >"$TMP/s2" 2>/dev/null
+expect "sitemap 2 gunzips" grep -q '</urlset>' "$TMP/s2"
+grep -o '<loc>[^<]*' "$TMP/s2" >>"$TMP/locs"
+expect "sitemaps list all pages" [ "$(grep -cE "$C/p/[0-9]+$" "$TMP/locs" | head -1)" = 50 ]
+expect "sitemaps list orphans" [ "$(grep -c "$C/orphan/" "$TMP/locs")" = 10 ]
+ORPH=0
+for p in "" $(seq 0 49 | sed 's|^|p/|'); do
+    ORPH=$((ORPH + $(curl -s "$BASE$C/$p" | grep -c orphan)))
+done
+expect "orphans linked from no page" [ "$ORPH" = 0 ]
+route "sitemaps root" 200 /crawl/sitemaps/index.xml "/crawl/small/sitemap-2.xml.gz</loc>"
+route "sitemap big small n" 200 "/crawl/x/sitemap-big.xml?n=3" "/crawl/x/p/2</loc>"
+expect "sitemap big n=3" [ "$(grep -c '<loc>' "$TMP/body")" = 3 ]
+PIDSTAT=/proc/$PID/status
+curl -s --limit-rate 20M -o "$TMP/bigmap" -w '%{time_starttransfer}' \
+    "$BASE/crawl/x/sitemap-big.xml?n=1000000" >"$TMP/ttfb" &
+BIGMAP=$!
+sleep 1
+RSS=$(awk '/^VmRSS/ { print $2 }' "$PIDSTAT")
+wait $BIGMAP
+expect "sitemap big first byte fast" awk -v t="$(cat "$TMP/ttfb")" 'BEGIN { exit !(t < 0.5) }'
+expect "sitemap big RSS small while streaming ($RSS kB)" [ "${RSS:-999999}" -lt 65536 ]
+expect "sitemap big complete" [ "$(grep -c '<loc>' "$TMP/bigmap")" = 1000000 ]
+expect "sitemap big ends" [ "$(tail -1 "$TMP/bigmap")" = "</urlset>" ]
+rm -f "$TMP/bigmap"
+expect "peak RSS small" [ "$(awk '/^VmHWM/ { print $2 }' "$PIDSTAT")" -lt 262144 ]
+
+# --- robots.txt and its control endpoint ---------------------------------------------------------------
+route "robots default" 200 /robots.txt "Disallow: /crawl/*/private/"
+expect "robots sitemap line" has "Sitemap: http://127.0.0.1:$PORT/crawl/sitemaps/index.xml"
+expect "robots cinder group" has "User-agent: cinder"
+expect "robots type" header "Content-Type: text/plain"
+printf 'User-agent: cinder\nDisallow: /crawl/small/p/\nCrawl-delay: 2\nSitemap: http://{host}/crawl/small/sitemap.xml\n' >"$TMP/robots"
+get /_robots --data-binary @"$TMP/robots"
+expect "robots set" has '"default":false,"status":200}'
+route "robots custom" 200 /robots.txt "Crawl-delay: 2" -H "Host: localhost:$PORT"
+expect "robots {host}" has "Sitemap: http://localhost:$PORT/crawl/small/sitemap.xml"
+get "/_robots?status=503" -X POST
+route "robots 503" 503 /robots.txt ""
+get "/_robots?status=404" -X POST
+route "robots 404" 404 /robots.txt ""
+get "/_robots?status=200" -X POST
+route "robots body kept" 200 /robots.txt "Crawl-delay: 2"
+get /_robots --data-binary ''
+route "robots empty" 200 /robots.txt ""
+expect "robots empty body" [ ! -s "$TMP/body" ]
+get "/_robots?status=700" -X POST
+expect "robots bad status" [ "$CODE" = 400 ]
+head -c 70000 /dev/zero | tr '\0' x >"$TMP/huge"
+get /_robots --data-binary @"$TMP/huge"
+expect "robots too large" [ "$CODE" = 413 ]
+get "/_robots?default=1" -X POST
+expect "robots default restored" has '"default":true,"status":200}'
+route "robots default again" 200 /robots.txt "User-agent: BadBot"
+expect "control not counted" [ "$(count /_robots)" = 0 ]
 
 # --- hostile input ----------------------------------------------------------------------------
 LONG=$(head -c 300000 /dev/zero | tr '\0' a)

@@ -20,9 +20,9 @@
  * sockets down and joins the connection threads.
  *
  * Shared state. The counters and the request log live in stats.c behind one
- * mutex. Everything else is either per request (site_request: created by the
- * URI log callback, freed by the completion callback, touched only by its
- * connection's thread) or fixed before the daemon starts (site_cfg, routes).
+ * mutex; the robots.txt settings live in routes_robots.c behind another. Everything else is either
+ * per request (site_request: created by the URI log callback, freed by the completion callback,
+ * touched only by its connection's thread) or fixed before the daemon starts (site_cfg, routes).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,6 +74,10 @@ static const site_route routes[] = {
     {"/ua", false, SITE_ANY, false, route_ua},
     {"/retry-after", false, SITE_ANY, false, route_retry_after},
     {"/flaky", false, SITE_ANY, false, route_flaky},
+    {"/crawl/", true, SITE_GET, false, route_crawl},
+    {"/outside/", true, SITE_GET, false, route_outside},
+    {"/robots.txt", false, SITE_GET, false, route_robots},
+    {"/_robots", false, SITE_GET | SITE_POST, true, route_robots_control},
     {"/_stats", false, SITE_GET, true, route_stats},
     {"/_log", false, SITE_GET, true, route_log},
     {"/_reset", false, SITE_GET | SITE_POST, true, route_reset},
@@ -131,8 +135,22 @@ static void request_start(site_request *rq, const char *url, const char *method)
     if (rq->route && rq->route->control)
         return;
     const char *host = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Host");
-    stats_begin(rq->method, rq->uri, host);
+    rq->host = host ? xstrndup(host, strnlen(host, STATS_HOST_MAX)) : NULL;
+    rq->stat_flags = stats_begin(rq->method, rq->uri, rq->host);
     rq->counted = true;
+}
+
+/* Counts body bytes; keeps up to SITE_BODY_MAX of them for control routes, drops the rest. */
+static void keep_body(site_request *rq, const char *p, size_t n)
+{
+    rq->body_bytes += n;
+    if (!rq->route || !rq->route->control || rq->body_len >= SITE_BODY_MAX)
+        return;
+    size_t take = n < SITE_BODY_MAX - rq->body_len ? n : SITE_BODY_MAX - rq->body_len;
+    rq->body = xrealloc(rq->body, rq->body_len + take + 1);
+    memcpy(rq->body + rq->body_len, p, take);
+    rq->body_len += take;
+    rq->body[rq->body_len] = '\0';
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -147,7 +165,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_size > 0) {
-        rq->body_bytes += *upload_size; /* discarded */
+        keep_body(rq, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
@@ -161,11 +179,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!rq)
         return;
     if (rq->counted)
-        stats_end();
+        stats_end(rq->uri, rq->host, rq->stat_flags);
     if (site_cfg.verbose && rq->started)
         log_info("%s %s -> %u (%.1f ms)%s", rq->method, rq->uri, rq->status, site_now_ms() - rq->t0,
                  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     free(rq->uri);
+    free(rq->body);
+    free(rq->host);
     free(rq);
     *con_cls = NULL;
 }
@@ -336,7 +356,9 @@ int main(int argc, char **argv)
         return 1;
     }
     stats_init();
+    robots_init();
     int rc = serve(&o, &set);
+    robots_cleanup();
     stats_cleanup();
     close(stop_pipe[0]);
     close(stop_pipe[1]);

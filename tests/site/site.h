@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SITE_URI_MAX 8192 /* raw request-target bytes kept per request */
+#define SITE_URI_MAX  8192        /* raw request-target bytes kept per request */
+#define SITE_BODY_MAX (64 * 1024) /* body bytes kept for a control route (POST /_robots) */
 
 /* Methods a route accepts (HEAD is always accepted where GET is). */
 enum { SITE_GET = 1, SITE_POST = 2, SITE_OTHER = 4, SITE_ANY = 7 };
@@ -27,7 +28,11 @@ typedef struct site_request {
     bool started;        /* the first handler call has been seen */
     bool counted;        /* recorded in the stats: decrement inflight at the end */
     unsigned status;     /* status queued, 0 = none yet */
-    uint64_t body_bytes; /* request body bytes received (and discarded) */
+    uint64_t body_bytes; /* request body bytes received */
+    char *body;          /* the body of a control route (NUL-terminated, capped), or NULL */
+    size_t body_len;     /* bytes kept in body */
+    char *host;          /* copy of the Host header when counted, or NULL */
+    unsigned stat_flags; /* from stats_begin(), for stats_end() */
     double t0;           /* site_now_ms() when the request line arrived */
 } site_request;
 
@@ -133,6 +138,19 @@ enum MHD_Result route_hang(site_request *rq);
 enum MHD_Result route_trickle(site_request *rq);
 enum MHD_Result route_big(site_request *rq);
 enum MHD_Result route_gzip(site_request *rq);
+
+/* routes_crawl.c: the generated crawl sites under /crawl/ and /outside/ */
+enum MHD_Result route_crawl(site_request *rq);
+enum MHD_Result route_outside(site_request *rq);
+
+/* routes_robots.c */
+enum MHD_Result route_robots(site_request *rq);
+enum MHD_Result route_robots_control(site_request *rq);
+void robots_init(void);
+void robots_cleanup(void);
+
+/* The Host header when it is a plain host[:port], else "localhost" (safe in HTML and URLs). */
+const char *site_host(site_request *rq);
 
 /* routes_control.c */
 enum MHD_Result route_stats(site_request *rq);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "countmap.h"
+#include "groupmap.h"
 #include "site.h"
 #include "util/mem.h"
 
@@ -15,6 +16,8 @@ typedef struct {
     char *path;
     char *host;
     long inflight;
+    long prefix_inflight; /* in flight in this request's prefix group, this one included */
+    long host_inflight;   /* in flight with this request's Host, this one included */
 } log_entry;
 
 static struct {
@@ -25,6 +28,8 @@ static struct {
     long max_inflight;
     countmap *paths;
     countmap *flaky;
+    groupmap *prefixes;
+    groupmap *hosts;
     log_entry *log;  /* ring of STATS_LOG_MAX */
     size_t log_next; /* slot of the next entry */
     size_t log_len;
@@ -35,6 +40,8 @@ void stats_init(void)
     st.start_ms = site_now_ms();
     st.paths = countmap_new(STATS_PATHS_MAX);
     st.flaky = countmap_new(STATS_FLAKY_MAX);
+    st.prefixes = groupmap_new(STATS_GROUP_MAX);
+    st.hosts = groupmap_new(STATS_GROUP_MAX);
     st.log = xcalloc(STATS_LOG_MAX, sizeof *st.log);
 }
 
@@ -57,9 +64,11 @@ void stats_cleanup(void)
     st.log = NULL;
     countmap_free(st.paths);
     countmap_free(st.flaky);
+    groupmap_free(st.prefixes);
+    groupmap_free(st.hosts);
 }
 
-static void log_add(double t, const char *method, const char *uri, const char *host)
+static log_entry *log_add(double t, const char *method, const char *uri, const char *host)
 {
     log_entry *e = &st.log[st.log_next];
     free(e->path);
@@ -72,25 +81,75 @@ static void log_add(double t, const char *method, const char *uri, const char *h
     st.log_next = (st.log_next + 1) % STATS_LOG_MAX;
     if (st.log_len < STATS_LOG_MAX)
         st.log_len++;
+    return e;
 }
 
-void stats_begin(const char *method, const char *uri, const char *host)
+void stats_prefix_key(const char *path, char *out, size_t cap)
+{
+    size_t n = 0, end = strcspn(path, "?#");
+    int segs = 0;
+    for (size_t i = 0; i < end && segs < 2 && n + 2 < cap; i++) {
+        if (path[i] == '/' && i > 0)
+            segs++;
+        if (segs < 2)
+            out[n++] = path[i];
+    }
+    if (n == 0 || out[n - 1] != '/')
+        out[n++] = '/';
+    out[n] = '\0';
+}
+
+/* Counts one more request in flight in c. */
+static long group_begin(group_counts *c)
+{
+    c->total++;
+    if (++c->inflight > c->max)
+        c->max = c->inflight;
+    return c->inflight;
+}
+
+unsigned stats_begin(const char *method, const char *uri, const char *host)
 {
     double t = (double)(long long)((site_now_ms() - st.start_ms) * 1000.0 + 0.5) / 1000.0;
     size_t path_len = strcspn(uri, "?");
+    char key[STATS_PREFIX_MAX];
+    stats_prefix_key(uri, key, sizeof key);
     pthread_mutex_lock(&st.lock);
     st.total++;
     if (++st.inflight > st.max_inflight)
         st.max_inflight = st.inflight;
     countmap_incr(st.paths, uri, path_len);
-    log_add(t, method, uri, host);
+    log_entry *e = log_add(t, method, uri, host);
+    group_counts *p = groupmap_get(st.prefixes, key, 1);
+    group_counts *h = groupmap_get(st.hosts, host ? host : "", 1);
+    e->prefix_inflight = group_begin(p);
+    e->host_inflight = group_begin(h);
+    unsigned flags = (p == groupmap_overflow(st.prefixes) ? STATS_PREFIX_OVERFLOW : 0) |
+                     (h == groupmap_overflow(st.hosts) ? STATS_HOST_OVERFLOW : 0);
     pthread_mutex_unlock(&st.lock);
+    return flags;
 }
 
-void stats_end(void)
+static void group_end(group_counts *c)
 {
+    if (c && c->inflight > 0)
+        c->inflight--;
+}
+
+/* The group a request was counted in: the overflow one when flags say so. */
+static group_counts *group_of(groupmap *m, const char *key, bool overflow)
+{
+    return overflow ? groupmap_overflow(m) : groupmap_get(m, key, 0);
+}
+
+void stats_end(const char *uri, const char *host, unsigned flags)
+{
+    char key[STATS_PREFIX_MAX];
+    stats_prefix_key(uri, key, sizeof key);
     pthread_mutex_lock(&st.lock);
     st.inflight--;
+    group_end(group_of(st.prefixes, key, flags & STATS_PREFIX_OVERFLOW));
+    group_end(group_of(st.hosts, host ? host : "", flags & STATS_HOST_OVERFLOW));
     pthread_mutex_unlock(&st.lock);
 }
 
@@ -135,15 +194,70 @@ static char *dump(json_t *j)
     return s ? s : xstrdup("null");
 }
 
-char *stats_json(void)
+typedef struct {
+    const char *prefix;
+    size_t len;
+    json_t *paths;
+    long sum;
+} path_filter;
+
+static void add_path_if(const char *key, long n, void *arg)
 {
-    json_t *paths = json_object();
+    path_filter *f = arg;
+    if (strncmp(key, f->prefix, f->len) != 0)
+        return;
+    f->sum += n;
+    add_path(key, n, f->paths);
+}
+
+static json_t *counts_json(long total, long inflight, long max)
+{
+    return json_pack("{s:I,s:I,s:I}", "total", (json_int_t)total, "inflight", (json_int_t)inflight,
+                     "maxInflight", (json_int_t)max);
+}
+
+/* The stats of the paths under prefix; the caller holds the lock. */
+static json_t *prefix_json(const char *prefix)
+{
+    char key[STATS_PREFIX_MAX];
+    stats_prefix_key(prefix, key, sizeof key);
+    path_filter f = {prefix, strlen(prefix), json_object(), 0};
+    countmap_each(st.paths, add_path_if, &f);
+    group_counts none = {0}, *g = groupmap_get(st.prefixes, key, 0);
+    long total = g && strcmp(key, prefix) == 0 ? g->total : f.sum;
+    if (!g)
+        g = &none;
+    json_t *j = counts_json(total, g->inflight, g->max);
+    json_object_set_new(j, "paths", f.paths);
+    json_object_set_new(j, "prefix", json_str_lossy(prefix));
+    return j;
+}
+
+char *stats_json(const char *prefix)
+{
     pthread_mutex_lock(&st.lock);
-    countmap_each(st.paths, add_path, paths);
-    json_t *j =
-        json_pack("{s:I,s:o,s:I,s:I}", "total", (json_int_t)st.total, "paths", paths, "inflight",
-                  (json_int_t)st.inflight, "maxInflight", (json_int_t)st.max_inflight);
+    json_t *j = NULL;
+    if (prefix) {
+        j = prefix_json(prefix);
+    } else {
+        j = counts_json(st.total, st.inflight, st.max_inflight);
+        json_t *paths = json_object();
+        countmap_each(st.paths, add_path, paths);
+        json_object_set_new(j, "paths", paths);
+    }
     pthread_mutex_unlock(&st.lock);
+    return dump(j);
+}
+
+char *stats_host_json(const char *host)
+{
+    pthread_mutex_lock(&st.lock);
+    group_counts none = {0}, *g = groupmap_get(st.hosts, host, 0);
+    if (!g)
+        g = &none;
+    json_t *j = counts_json(g->total, g->inflight, g->max);
+    pthread_mutex_unlock(&st.lock);
+    json_object_set_new(j, "host", json_str_lossy(host));
     return dump(j);
 }
 
@@ -154,17 +268,31 @@ static json_t *entry_json(const log_entry *e)
     json_object_set_new(o, "method", json_str_lossy(e->method));
     json_object_set_new(o, "path", json_str_lossy(e->path));
     json_object_set_new(o, "inflight", json_integer(e->inflight));
+    json_object_set_new(o, "prefixInflight", json_integer(e->prefix_inflight));
+    json_object_set_new(o, "hostInflight", json_integer(e->host_inflight));
     json_object_set_new(o, "host", e->host ? json_str_lossy(e->host) : json_null());
     return o;
 }
 
-char *stats_log_json(void)
+static bool entry_matches(const log_entry *e, const char *prefix, const char *host, double since)
+{
+    if (prefix && strncmp(e->path, prefix, strlen(prefix)) != 0)
+        return false;
+    if (host && (!e->host || strcmp(e->host, host) != 0))
+        return false;
+    return e->t >= since;
+}
+
+char *stats_log_json(const char *prefix, const char *host, double since_ms)
 {
     json_t *a = json_array();
     pthread_mutex_lock(&st.lock);
     size_t first = (st.log_next + STATS_LOG_MAX - st.log_len) % STATS_LOG_MAX;
-    for (size_t i = 0; i < st.log_len; i++)
-        json_array_append_new(a, entry_json(&st.log[(first + i) % STATS_LOG_MAX]));
+    for (size_t i = 0; i < st.log_len; i++) {
+        const log_entry *e = &st.log[(first + i) % STATS_LOG_MAX];
+        if (entry_matches(e, prefix, host, since_ms))
+            json_array_append_new(a, entry_json(e));
+    }
     pthread_mutex_unlock(&st.lock);
     return dump(a);
 }
@@ -176,6 +304,8 @@ void stats_reset(void)
     st.max_inflight = st.inflight;
     countmap_clear(st.paths);
     countmap_clear(st.flaky);
+    groupmap_reset(st.prefixes);
+    groupmap_reset(st.hosts);
     log_clear();
     pthread_mutex_unlock(&st.lock);
 }

@@ -314,3 +314,30 @@ TEST(items_schema_upgrades_a_version_1_database)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK_INT(system(cmd), 0);
 }
+
+TEST(items_skipped_after_claim_frees_its_budget_slot)
+{
+    fixture_t f;
+    REQUIRE(setup(&f));
+    int64_t now = clock_wall_ms();
+    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL}, {"https://ex.com/b", "b", 0, NULL}};
+    CHECK_INT(store_items_add(f.st, f.job.id, in, 2, 2, now, NULL), CINDER_OK);
+    store_item_t it[2];
+    size_t n = 0;
+    claim(&f, 1, now, it, &n);
+    REQUIRE(n == 1);
+    store_item_result_t skip = {.seq = it[0].seq, .status = ITEM_SKIPPED, .reason = "robots"};
+    CHECK_INT(store_items_finish(f.st, f.job.id, &skip, 1, 2, now), CINDER_OK);
+    release(it, n);
+    store_item_new_t more = {"https://ex.com/c", "c", 0, NULL};
+    size_t admitted = 0;
+    CHECK_INT(store_items_add(f.st, f.job.id, &more, 1, 2, now, &admitted), CINDER_OK);
+    CHECK_INT(admitted, 1);
+    store_item_error_t *e = NULL;
+    size_t ne = 0;
+    CHECK_INT(store_items_errors(f.st, f.job.id, 10, &e, &ne), CINDER_OK);
+    REQUIRE(ne == 1);
+    CHECK_STR(e[0].reason, "robots");
+    store_item_errors_free(e, ne);
+    teardown(&f);
+}
