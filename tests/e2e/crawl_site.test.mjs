@@ -1,0 +1,119 @@
+// Crawl semantics measured at the generated fixture site: what the target saw.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, startCinder, request } from './lib.mjs';
+
+let site, cinder;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  site = await startSite();
+  cinder = await startCinder(['--allow-private']);
+});
+
+after(async () => {
+  assert.equal(await cinder.stop(), 0);
+  await site.stop();
+});
+
+async function crawl(body, version = 'v1', waitMs = 30000) {
+  const c = await cinder.post(`/${version}/crawl`, body);
+  assert.equal(c.status, 200, c.text);
+  const t0 = Date.now();
+  for (;;) {
+    const s = await cinder.get(`/${version}/crawl/${c.json.id}?limit=1000`);
+    if (s.json.status !== 'scraping') return { id: c.json.id, status: s.json };
+    assert.ok(Date.now() - t0 < waitMs, `crawl still running after ${waitMs} ms`);
+    await sleep(150);
+  }
+}
+
+const stats = async (prefix) => (await request(site.url(`/_stats?prefix=${encodeURIComponent(prefix)}`), 'GET')).json;
+const fetchedPaths = (s) => Object.keys(s.paths);
+
+test('robots.txt: disallowed pages never fetched, listed in robotsBlocked', async () => {
+  await site.reset();
+  await request(site.url('/_robots?default=1'), 'POST', '');
+  const { id, status } = await crawl({ url: site.url('/crawl/robots1/'), limit: 200, scrapeOptions: { timeout: 2000 } });
+  assert.equal(status.status, 'completed');
+  const s = await stats('/crawl/robots1/');
+  assert.ok(!fetchedPaths(s).some((p) => p.includes('/private/')), 'a private page was fetched');
+  const errs = await cinder.get(`/v1/crawl/${id}/errors`);
+  assert.ok(errs.json.robotsBlocked.some((u) => u.endsWith('/crawl/robots1/private/0')));
+  const ign = await crawl({ url: site.url('/crawl/robots2/'), limit: 200, ignoreRobotsTxt: true, scrapeOptions: { timeout: 2000 } });
+  const s2 = await stats('/crawl/robots2/');
+  assert.ok(fetchedPaths(s2).some((p) => p.includes('/private/')), 'ignoreRobotsTxt fetches private pages');
+  assert.equal(ign.status.status, 'completed');
+});
+
+test('robots.txt answering 503 blocks the site while it is retried, then proceeds', async () => {
+  await site.reset();
+  await request(site.url('/_robots?status=503'), 'POST', '');
+  const c = await cinder.post('/v1/crawl', { url: site.url('/crawl/quiet5/'), limit: 3 });
+  await sleep(1000);
+  assert.equal((await stats('/crawl/quiet5/')).total, 0, 'no page fetched while robots.txt fails');
+  await request(site.url('/_robots?default=1'), 'POST', '');
+  const t0 = Date.now();
+  let s;
+  do {
+    await sleep(200);
+    s = await cinder.get(`/v1/crawl/${c.json.id}`);
+  } while (s.json.status === 'scraping' && Date.now() - t0 < 20000);
+  assert.equal(s.json.status, 'completed');
+  assert.equal(s.json.completed, 3);
+});
+
+test('duplicate URL variants are fetched once; tracking params and fragments merged', async () => {
+  await site.reset();
+  const { status } = await crawl({ url: site.url('/crawl/quiet30/'), limit: 1000 });
+  assert.equal(status.status, 'completed');
+  assert.equal(status.completed, 31, 'home + 30 pages, each once');
+  const s = await stats('/crawl/quiet30/');
+  const perPage = {};
+  for (const [p, n] of Object.entries(s.paths)) {
+    const m = p.match(/\/p\/(\d+)/);
+    if (m) perPage[m[1]] = (perPage[m[1]] || 0) + n;
+  }
+  assert.equal(Object.keys(perPage).length, 30);
+  assert.ok(Object.values(perPage).every((n) => n === 1), JSON.stringify(perPage));
+});
+
+test('limit is exact at concurrency 1 and 64: documents and fetches at the target', async () => {
+  for (const [conc, name] of [[1, 'quiet200'], [64, 'quiet201']]) {
+    await site.reset();
+    const { status } = await crawl({ url: site.url(`/crawl/${name}/`), limit: 25, maxConcurrency: conc });
+    assert.equal(status.completed, 25, `concurrency ${conc}`);
+    assert.equal(status.data.length, 25);
+    const s = await stats(`/crawl/${name}/`);
+    assert.equal(s.total, 25, `concurrency ${conc}: ${s.total} page fetches at the target`);
+    if (conc === 64) assert.ok(s.maxInflight > 1, 'pages were fetched concurrently');
+    if (conc === 1) assert.equal(s.maxInflight, 1);
+  }
+});
+
+test('429 with Retry-After is retried; a hanging page fails with a reason; 404 is a document', async () => {
+  await site.reset();
+  const { id, status } = await crawl({ url: site.url('/crawl/errs/'), limit: 300, maxDiscoveryDepth: 1, scrapeOptions: { timeout: 1500 } });
+  assert.equal(status.status, 'completed');
+  const byPath = Object.fromEntries(status.data.map((d) => [new URL(d.metadata.sourceURL).pathname, d.metadata.statusCode]));
+  assert.equal(byPath['/crawl/errs/err/429'], 200, 'retried until it answered 200');
+  assert.equal(byPath['/crawl/errs/err/404'], 404);
+  assert.equal(byPath['/crawl/errs/err/500'], 500);
+  const s = await stats('/crawl/errs/');
+  assert.equal(s.paths['/crawl/errs/err/429'], 3, 'two 429s, then success');
+  const errs = await cinder.get(`/v1/crawl/${id}/errors`);
+  const hang = errs.json.errors.find((e) => e.url.endsWith('/crawl/errs/hang'));
+  assert.ok(hang, JSON.stringify(errs.json));
+  assert.equal(hang.code, 'SCRAPE_TIMEOUT');
+  assert.equal(hang.reason, 'timeout');
+});
+
+test('maxDiscoveryDepth and maxDepth bound the crawl', async () => {
+  await site.reset();
+  const { status } = await crawl({ url: site.url('/crawl/depth/deep/1'), crawlEntireDomain: true, maxDiscoveryDepth: 3, limit: 100, includePaths: ['/deep/'] });
+  const got = status.data.map((d) => new URL(d.metadata.sourceURL).pathname).sort();
+  assert.deepEqual(got, ['/crawl/depth/deep/1', '/crawl/depth/deep/2', '/crawl/depth/deep/3', '/crawl/depth/deep/4']);
+  const md = await crawl({ url: site.url('/crawl/depth2/a'), maxDepth: 5, limit: 100, includePaths: ['/a'] });
+  assert.ok(md.status.data.every((d) => new URL(d.metadata.sourceURL).pathname.split('/').filter(Boolean).length <= 5));
+  assert.ok(md.status.data.length >= 2);
+});
