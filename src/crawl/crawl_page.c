@@ -134,6 +134,25 @@ static void discover(page_t *p, json_t *links, const char *page_url)
     p->res.n_found = p->n_found;
 }
 
+/* When the page redirected to a URL with another key, hands that key to the store to lock. */
+static void note_redirect(page_t *p)
+{
+    const char *final = p->fres->final_url;
+    if (!final || !strcmp(final, p->item.url))
+        return;
+    buf_t a, b;
+    buf_init(&a, 16384);
+    buf_init(&b, 16384);
+    if (!urlkey_make(final, &p->job->kopts, &a) && !urlkey_make(p->item.url, &p->job->kopts, &b) &&
+        strcmp(buf_str(&a), buf_str(&b)) != 0) {
+        p->final_key = buf_steal(&a);
+        p->res.final_key = p->final_key;
+        p->res.final_url = final;
+    }
+    buf_cleanup(&a);
+    buf_cleanup(&b);
+}
+
 static void build_document(page_t *p)
 {
     cjob_t *j = p->job;
@@ -159,6 +178,7 @@ static void build_document(page_t *p)
     scrape_decorate(doc, id, f->status);
     p->doc = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
+    note_redirect(p);
     p->res.status = ITEM_SUCCEEDED;
     p->res.doc = p->doc;
     p->res.doc_len = p->doc ? strlen(p->doc) : 0;
@@ -194,6 +214,7 @@ void crawl_page_free(page_t *p)
     free(p->found);
     free(p->doc);
     free(p->error);
+    free(p->final_key);
     fetch_result_free(p->fres);
     store_item_cleanup(&p->item);
     free(p);

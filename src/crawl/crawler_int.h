@@ -46,6 +46,7 @@ typedef struct page {
     store_item_result_t res; /* the outcome, pointing into the fields below */
     char *doc;
     char *error;
+    char *final_key; /* key of the redirect target, when the page redirected elsewhere */
     store_item_new_t *found;
     size_t n_found;
 } page_t;

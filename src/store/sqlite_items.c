@@ -227,10 +227,66 @@ static cinder_err put_doc(sq_t *s, const char *job_id, const store_item_result_t
     return rc;
 }
 
-static cinder_err finish_one(sq_t *s, const char *job_id, const store_item_result_t *r,
+/* Status of the item holding key (-1 if none; *seq receives its number). A key recorded as a
+ * redirect target counts as ITEM_SUCCEEDED: a document for it is stored under another item. */
+static int key_status(sq_t *s, const char *job_id, const char *key, int64_t *seq)
+{
+    sqlite3_stmt *st = sq_prepare(s, "SELECT CASE WHEN reason = 'redirect_target' THEN 2 ELSE "
+                                     "status END, seq FROM items WHERE job_id = ? AND key = ?");
+    int status = -1;
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        status = sqlite3_column_int(st, 0);
+        *seq = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+/* Locks the key of the page's redirect target. Returns true when a document for it is already
+ * stored (this page is then a duplicate). */
+static bool lock_redirect_target(sq_t *s, const char *job_id, const store_item_result_t *r,
+                                 int64_t now_ms, job_state_t *js)
+{
+    int64_t other = -1;
+    int st = key_status(s, job_id, r->final_key, &other);
+    if (st == ITEM_SUCCEEDED)
+        return other != r->seq;
+    if (st == ITEM_PENDING) {
+        sqlite3_stmt *up = sq_prepare(s, "UPDATE items SET status = 5, "
+                                         "reason = 'redirect_target' WHERE job_id = ? AND seq = ?");
+        if (up) {
+            sqlite3_bind_text(up, 1, job_id, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(up, 2, other);
+            if (sqlite3_step(up) == SQLITE_DONE && js->admitted > 0)
+                js->admitted--;
+        }
+        sqlite3_finalize(up);
+    } else if (st < 0) {
+        store_item_new_t lock = {r->final_url ? r->final_url : r->final_key, r->final_key, 0,
+                                 "redirect_target"};
+        size_t none = 0;
+        add_locked(s, job_id, &lock, 1, -1, now_ms, js, &none);
+    }
+    return false;
+}
+
+static cinder_err finish_one(sq_t *s, const char *job_id, const store_item_result_t *in,
                              int64_t limit, int64_t now_ms, job_state_t *js)
 {
     bool changed = false;
+    store_item_result_t dup;
+    const store_item_result_t *r = in;
+    if (in->status == ITEM_SUCCEEDED && in->final_key &&
+        lock_redirect_target(s, job_id, in, now_ms, js)) {
+        dup = *in;
+        dup.status = ITEM_SKIPPED;
+        dup.reason = "duplicate";
+        r = &dup;
+    }
     cinder_err rc = settle(s, job_id, r, now_ms, &changed);
     if (rc || !changed)
         return rc; /* not running any more: a duplicate or stale outcome */

@@ -62,6 +62,8 @@ typedef struct {
     const char *error_code; /* API error code for FAILED (e.g. SCRAPE_TIMEOUT), or NULL */
     long http_status;
     int64_t not_before_ms; /* ITEM_PENDING: do not claim before this time */
+    const char *final_url; /* ITEM_SUCCEEDED after a redirect: the URL reached, and its key; */
+    const char *final_key; /* NULL when the page did not redirect */
     const char *doc;       /* ITEM_SUCCEEDED: the document JSON */
     size_t doc_len;
     const store_item_new_t *found; /* links discovered on the page */
@@ -180,7 +182,9 @@ CINDER_MUST_CHECK cinder_err store_items_claim(store_t *st, const char *job_id, 
 
 /* Applies n item outcomes in one transaction (group commit): a succeeded item's document gets the
  * next position in the job's finish order; failed items keep their reason; ITEM_PENDING puts the
- * item back for a retry; links found are offered as by store_items_add under limit. Outcomes for
+ * item back for a retry; links found are offered as by store_items_add under limit. A redirect
+ * target's key is locked: a pending item with that key is dropped (freeing its budget), and when
+ * a document for that key already exists this page is recorded as a skipped "duplicate". Outcomes for
  * items that are no longer running (e.g. cancelled) are ignored, but a document that finished is
  * still kept. */
 CINDER_MUST_CHECK cinder_err store_items_finish(store_t *st, const char *job_id,

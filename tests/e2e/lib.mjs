@@ -46,8 +46,8 @@ export async function startSite() {
   };
 }
 
-export async function startCinder(extraArgs = [], env = {}) {
-  const data = mkdtempSync(path.join(tmpdir(), 'cinder-e2e-'));
+export async function startCinder(extraArgs = [], env = {}, dataDir = undefined) {
+  const data = dataDir || mkdtempSync(path.join(tmpdir(), 'cinder-e2e-'));
   const args = ['serve', '--port', '0', '--data', data, ...extraArgs];
   const child = spawn(CINDER_BIN, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -71,6 +71,7 @@ export async function startCinder(extraArgs = [], env = {}) {
       rmSync(data, { recursive: true, force: true });
       return code;
     },
+    kill9: () => new Promise((resolve) => { child.on('exit', resolve); child.kill('SIGKILL'); }),
   };
 }
 

@@ -320,7 +320,8 @@ TEST(items_skipped_after_claim_frees_its_budget_slot)
     fixture_t f;
     REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL}, {"https://ex.com/b", "b", 0, NULL}};
+    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
+                             {"https://ex.com/b", "b", 0, NULL}};
     CHECK_INT(store_items_add(f.st, f.job.id, in, 2, 2, now, NULL), CINDER_OK);
     store_item_t it[2];
     size_t n = 0;
@@ -339,5 +340,45 @@ TEST(items_skipped_after_claim_frees_its_budget_slot)
     REQUIRE(ne == 1);
     CHECK_STR(e[0].reason, "robots");
     store_item_errors_free(e, ne);
+    teardown(&f);
+}
+
+TEST(items_redirect_targets_are_locked_and_never_stored_twice)
+{
+    fixture_t f;
+    REQUIRE(setup(&f));
+    int64_t now = clock_wall_ms();
+    store_item_new_t in[] = {{"https://ex.com/moved", "moved", 0, NULL},
+                             {"https://ex.com/target", "target", 0, NULL},
+                             {"https://ex.com/old", "old", 0, NULL}};
+    CHECK_INT(store_items_add(f.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
+    store_item_t it[3];
+    size_t n = 0;
+    claim(&f, 1, now, it, &n); /* "moved" redirects to "target", which is still pending */
+    store_item_result_t r = {.seq = it[0].seq,
+                             .status = ITEM_SUCCEEDED,
+                             .doc = "{}",
+                             .doc_len = 2,
+                             .final_url = "https://ex.com/target",
+                             .final_key = "target"};
+    CHECK_INT(store_items_finish(f.st, f.job.id, &r, 1, -1, now), CINDER_OK);
+    release(it, n);
+    claim(&f, 5, now, it, &n);
+    REQUIRE(n == 1); /* "target" was dropped; only "old" is left */
+    CHECK_STR(it[0].url, "https://ex.com/old");
+    /* "old" also redirects to "target", whose document exists: a duplicate, not stored */
+    store_item_result_t r2 = {.seq = it[0].seq,
+                              .status = ITEM_SUCCEEDED,
+                              .doc = "{}",
+                              .doc_len = 2,
+                              .final_url = "https://ex.com/target",
+                              .final_key = "moved"};
+    r2.final_key = "target";
+    CHECK_INT(store_items_finish(f.st, f.job.id, &r2, 1, -1, now), CINDER_OK);
+    release(it, n);
+    store_job_t j = job_now(&f);
+    CHECK_INT(j.completed, 1);
+    CHECK_INT(j.admitted, 1);
+    store_job_cleanup(&j);
     teardown(&f);
 }
