@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
     {"serve", cmd_serve, "run the API server (Firecrawl-compatible)"},
     {"scrape", cmd_scrape, "fetch one URL and print it as markdown"},
+    {"crawl", cmd_crawl, "crawl a site without a server, writing markdown or JSON lines"},
     {"convert", cmd_convert, "convert local HTML files to markdown"},
 };
 

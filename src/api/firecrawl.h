@@ -31,6 +31,14 @@ void fc_crawl_cancel(api_req_t *r, int version);
 void fc_crawl_errors(api_req_t *r, int version);
 void fc_crawl_ongoing(api_req_t *r, int version);
 
+/* v0 crawl routes: POST /v0/crawl, GET /v0/crawl/status/:id, DELETE /v0/crawl/cancel/:id. */
+void fc_v0_crawl_create(api_req_t *r);
+void fc_v0_crawl_status(api_req_t *r);
+
+/* A document in the v0 shape (content, markdown, metadata.pageStatusCode/pageError); new
+ * reference. */
+json_t *fc_v0_document(json_t *doc, bool include_links);
+
 /* True when route parameter 0 is a UUID; otherwise replies 400 and returns false. */
 bool fc_check_job_id(api_req_t *r);
 

@@ -381,3 +381,94 @@ void fc_crawl_ongoing(api_req_t *r, int version)
     store_docs_free(ids, n);
     api_reply_json(r, 200, json_pack("{s:b, s:o}", "success", 1, "crawls", crawls));
 }
+
+/* ---- v0 -------------------------------------------------------------------------------- */
+
+static void v0_crawler_options(json_t *co, crawl_opts_t *o, params_report_t *rep)
+{
+    static const struct {
+        const char *v0, *v1;
+    } names[] = {{"includes", "includePaths"},
+                 {"excludes", "excludePaths"},
+                 {"maxDepth", "maxDepth"},
+                 {"limit", "limit"},
+                 {"allowBackwardCrawling", "crawlEntireDomain"},
+                 {"allowExternalContentLinks", "allowExternalLinks"},
+                 {"ignoreSitemap", "ignoreSitemap"}};
+    if (co && !json_is_object(co)) {
+        params_issue(rep, "invalid_type", "crawlerOptions", "Expected object");
+        return;
+    }
+    for (size_t i = 0; co && i < sizeof names / sizeof names[0]; i++) {
+        json_t *v = json_object_get(co, names[i].v0);
+        if (v && !crawl_key(names[i].v1, v, 1, o, rep))
+            sitemap_key(names[i].v1, v, 1, o, rep);
+    }
+}
+
+void fc_v0_crawl_create(api_req_t *r)
+{
+    api_app_t *app = api_app(r);
+    json_t *body = fc_parse_body(r, 0);
+    if (!body)
+        return;
+    params_report_t rep;
+    params_report_init(&rep);
+    crawl_opts_t o;
+    crawl_opts_init(&o, 1);
+    o.url = params_url(json_object_get(body, "url"), "url", app->allow_private, &rep);
+    v0_crawler_options(json_object_get(body, "crawlerOptions"), &o, &rep);
+    bool links = false;
+    params_v0_page_options(json_object_get(body, "pageOptions"), &o.page, &links, &rep);
+    char id[40], err[512] = "";
+    if (params_failed(&rep)) {
+        api_reply_json(r, 400,
+                       json_pack("{s:s, s:O}", "error", "Bad Request", "details", rep.details));
+        goto out;
+    }
+    o.source_url = xstrdup(json_string_value(json_object_get(body, "url")));
+    cinder_err rc = crawler_start(engine_crawler(app->engine), &o, id, err, sizeof err);
+    if (rc == CINDER_E_BAD_REQUEST)
+        api_reply_json(r, 400, json_pack("{s:s}", "error", err));
+    else if (rc)
+        fc_reply_error(r, 0, rc, NULL);
+    else
+        api_reply_json(r, 200, json_pack("{s:s}", "jobId", id));
+out:
+    crawl_opts_cleanup(&o);
+    params_report_cleanup(&rep);
+    json_decref(body);
+}
+
+static json_t *v0_docs(store_t *st, const char *id, int64_t skip, size_t max)
+{
+    char **docs = NULL;
+    size_t n = 0;
+    json_t *a = json_array();
+    if (store_docs_page(st, id, skip, max, 50u << 20, &docs, &n) != CINDER_OK)
+        return a;
+    json_t *full = docs_array(docs, n);
+    size_t i;
+    json_t *d;
+    json_array_foreach(full, i, d) json_array_append_new(a, fc_v0_document(d, false));
+    json_decref(full);
+    store_docs_free(docs, n);
+    return a;
+}
+
+void fc_v0_crawl_status(api_req_t *r)
+{
+    store_job_t job;
+    if (!load_job(r, 0, &job))
+        return;
+    store_t *st = engine_store(api_app(r)->engine);
+    bool done = job.status == JOB_COMPLETED;
+    json_t *b = json_pack("{s:s, s:I, s:I}", "status", status_word(job.status, 0), "current",
+                          (json_int_t)job.completed, "total",
+                          (json_int_t)(job.completed + outstanding(&job)));
+    int64_t from = job.completed > 50 ? job.completed - 50 : 0;
+    json_object_set_new(b, "data", done ? v0_docs(st, job.id, 0, 100000) : json_null());
+    json_object_set_new(b, "partial_data", done ? json_array() : v0_docs(st, job.id, from, 50));
+    store_job_cleanup(&job);
+    api_reply_json(r, 200, b);
+}

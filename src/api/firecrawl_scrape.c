@@ -67,8 +67,7 @@ bool fc_check_job_id(api_req_t *r)
     return false;
 }
 
-/* The v0 document: content + markdown, metadata with pageStatusCode/pageError. */
-static json_t *v0_document(json_t *doc, bool include_links)
+json_t *fc_v0_document(json_t *doc, bool include_links)
 {
     json_t *out = json_object();
     json_t *md = json_object_get(doc, "markdown");
@@ -101,7 +100,7 @@ static void on_scrape_done(scrape_result_t *res, void *ud)
     if (c->version == 0) {
         if (c->include_links && !json_object_get(data, "links"))
             json_object_set_new(data, "links", json_array());
-        data = v0_document(res->document, c->include_links);
+        data = fc_v0_document(res->document, c->include_links);
     } else {
         json_incref(data);
     }

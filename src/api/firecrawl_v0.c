@@ -7,7 +7,15 @@ static void v0_scrape(api_req_t *r)
     fc_scrape(r, 0);
 }
 
+static void v0_crawl_cancel(api_req_t *r)
+{
+    fc_crawl_cancel(r, 0);
+}
+
 const api_route_t firecrawl_v0_routes[] = {
     {"POST", "/v0/scrape", v0_scrape},
+    {"POST", "/v0/crawl", fc_v0_crawl_create},
+    {"GET", "/v0/crawl/status/:id", fc_v0_crawl_status},
+    {"DELETE", "/v0/crawl/cancel/:id", v0_crawl_cancel},
     {NULL, NULL, NULL},
 };

@@ -9,6 +9,9 @@ int cmd_serve(int argc, char **argv);
 /* cinder scrape URL: fetch one page and print it. */
 int cmd_scrape(int argc, char **argv);
 
+/* cinder crawl URL: crawl a site without a server. */
+int cmd_crawl(int argc, char **argv);
+
 /* cinder convert FILE...: convert local HTML files to markdown. */
 int cmd_convert(int argc, char **argv);
 

@@ -60,6 +60,21 @@ test('cinder convert: stdout, -o DIR with NAME.md, --base, charset from <meta>',
   assert.match(readFileSync(path.join(outdir, 'page.md'), 'utf8'), /Café notes/);
 });
 
+test('cinder crawl writes one markdown file per page and JSON lines, exact limit', () => {
+  const outdir = path.join(dir, 'crawl');
+  const jsonl = path.join(dir, 'crawl.jsonl');
+  const r = run('crawl', '--allow-private', '--limit', '12', '-o', outdir, '--jsonl', jsonl, site.url('/crawl/quiet50/'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /completed, 12 page\(s\) written, 0 failed/);
+  const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 12);
+  assert.equal(new Set(lines.map((d) => d.metadata.sourceURL)).size, 12);
+  assert.match(readFileSync(path.join(outdir, '00000-' + site.url('/crawl/quiet50/').replace('http://', '').replace(/[/:]/g, '_') + '.md'), 'utf8'), /Page|quiet50/i);
+  const bad = run('crawl', '--allow-private', '--include', '(', site.url('/'));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /missing closing parenthesis/);
+});
+
 test('help and usage errors', () => {
   const help = run('--help');
   assert.equal(help.status, 0);

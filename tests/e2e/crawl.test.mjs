@@ -172,3 +172,28 @@ test('SDK v2: crawl, startCrawl, getCrawlStatus, getActiveCrawls, cancelCrawl, g
   assert.match(v2.json.createdAt, /Z$/);
   assert.match(v2.json.completedAt, /Z$/);
 });
+
+test('v0 crawl: jobId, status active/completed with current/total/data, cancel', async () => {
+  const c = await cinder.post('/v0/crawl', { url: site.url('/pages/index.html'), crawlerOptions: { limit: 3, allowBackwardCrawling: true }, pageOptions: { onlyMainContent: true } });
+  assert.equal(c.status, 200, c.text);
+  assert.match(c.json.jobId, /^[0-9a-f-]{36}$/);
+  let s;
+  for (let i = 0; i < 100; i++) {
+    s = await cinder.get(`/v0/crawl/status/${c.json.jobId}`);
+    if (s.json.status !== 'active') break;
+    assert.ok(Array.isArray(s.json.partial_data));
+    await sleep(100);
+  }
+  assert.equal(s.json.status, 'completed');
+  assert.equal(s.json.current, 3);
+  assert.equal(s.json.total, 3);
+  assert.equal(s.json.data.length, 3);
+  assert.equal(s.json.data[0].content, s.json.data[0].markdown);
+  assert.equal(s.json.data[0].metadata.pageStatusCode, 200);
+  const slow = await cinder.post('/v0/crawl', { url: site.url('/pages/index.html'), crawlerOptions: { limit: 20, allowBackwardCrawling: true } });
+  const del = await request(`${cinder.base}/v0/crawl/cancel/${slow.json.jobId}`, 'DELETE');
+  assert.ok(del.status === 200 || del.status === 409, del.text);
+  const gone = await cinder.get('/v0/crawl/status/123e4567-e89b-42d3-a456-426614174000');
+  assert.equal(gone.status, 404);
+  assert.deepEqual(gone.json, { error: 'Job not found' });
+});
