@@ -54,7 +54,12 @@ export async function startCinder(extraArgs = [], env = {}, dataDir = undefined)
     env: { ...process.env, ...env },
   });
   let log = '';
+  let stopping = false;
   child.stderr.on('data', (c) => { log += c.toString(); });
+  child.on('exit', (code, signal) => {
+    if (!stopping) // died on its own: show why (sanitizer reports, aborts)
+      process.stderr.write(`cinder exited unexpectedly (${code ?? signal}); its log:\n${log.slice(-20000)}\n`);
+  });
   const m = await waitFor(child, child.stderr, /listening on http:\/\/[^:]+:(\d+)/, 'cinder');
   const port = Number(m[1]);
   const base = `http://127.0.0.1:${port}`;
@@ -67,11 +72,12 @@ export async function startCinder(extraArgs = [], env = {}, dataDir = undefined)
     post: (p, body, headers = {}) => request(base + p, 'POST', body, headers),
     get: (p, headers = {}) => request(base + p, 'GET', undefined, headers),
     stop: async () => {
+      stopping = true;
       const code = await stopChild(child);
       rmSync(data, { recursive: true, force: true });
       return code;
     },
-    kill9: () => new Promise((resolve) => { child.on('exit', resolve); child.kill('SIGKILL'); }),
+    kill9: () => new Promise((resolve) => { stopping = true; child.on('exit', resolve); child.kill('SIGKILL'); }),
   };
 }
 
