@@ -116,11 +116,6 @@ static void parse_crawl(json_t *body, int version, bool allow_private, crawl_opt
         else
             params_warn(rep, "Unrecognized key ignored: %s.", k);
     }
-    if (o->sitemap == CRAWL_SITEMAP_ONLY)
-        params_issue(rep, "custom", "sitemap", "sitemap \"only\" is not available yet in cinder");
-    else if (o->sitemap == CRAWL_SITEMAP_INCLUDE)
-        params_warn(rep, "Sitemaps are not read yet by this cinder version: pages are discovered "
-                         "through links only.");
     if (o->url && o->max_depth >= 0 && urlkey_depth(o->url) > o->max_depth)
         params_issue(rep, "custom", "url", "URL depth exceeds the specified maxDepth");
 }

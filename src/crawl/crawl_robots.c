@@ -28,8 +28,7 @@
 
 static const char *const agents[] = {"cinder", "FirecrawlAgent", "FireCrawlAgent"};
 
-/* Writes "scheme://host[:port]" of url into out; false when url is not http(s). */
-static bool origin_of(const char *url, char *out, size_t len)
+bool crawl_origin_of(const char *url, char *out, size_t len)
 {
     const char *p = strstr(url, "://");
     if (!p || (size_t)(p - url) > 5)
@@ -63,7 +62,7 @@ static host_t *host_get(cjob_t *j, const char *origin, bool create)
 const robots_t *crawl_robots_known(cjob_t *j, const char *url)
 {
     char origin[1024];
-    if (!origin_of(url, origin, sizeof origin))
+    if (!crawl_origin_of(url, origin, sizeof origin))
         return NULL;
     host_t *h = host_get(j, origin, false);
     return h ? h->robots : NULL;
@@ -113,7 +112,7 @@ static void publish(robots_fetch_t *rf, robots_t *policy)
     h->robots = policy;
     long delay = robots_crawl_delay_ms(policy);
     char start[1024];
-    if (delay > 0 && j->opts.delay_ms == 0 && origin_of(j->opts.url, start, sizeof start) &&
+    if (delay > 0 && j->opts.delay_ms == 0 && crawl_origin_of(j->opts.url, start, sizeof start) &&
         !strcmp(start, h->origin))
         j->opts.delay_ms = delay;
 }
@@ -165,7 +164,7 @@ static void skip_page(crawler_t *c, page_t *p, const char *reason)
 void crawl_robots_route(crawler_t *c, cjob_t *j, page_t *p)
 {
     char origin[1024];
-    if (j->opts.ignore_robots || !origin_of(p->item.url, origin, sizeof origin)) {
+    if (j->opts.ignore_robots || !crawl_origin_of(p->item.url, origin, sizeof origin)) {
         crawl_fetch_page(c, p);
         return;
     }

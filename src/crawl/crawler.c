@@ -191,7 +191,9 @@ static void reap(crawler_t *c)
 {
     for (cjob_t **jp = &c->jobs; *jp;) {
         cjob_t *j = *jp;
-        if (j->running == 0 && (j->cancelled || finish_if_done(c, j))) {
+        bool kickoff_done = j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started;
+        if (j->running == 0 && j->sitemaps_pending == 0 &&
+            (j->cancelled || (kickoff_done && finish_if_done(c, j)))) {
             *jp = j->next;
             cjob_free(j);
             continue;
@@ -217,6 +219,10 @@ static void *scheduler_main(void *arg)
     crawler_t *c = arg;
     pthread_mutex_lock(&c->mu);
     while (!c->stopping) {
+        if (c->sitemap_done) {
+            crawl_sitemaps_commit(c);
+            continue;
+        }
         page_t *done = c->done;
         c->done = NULL;
         if (done) {
@@ -228,6 +234,7 @@ static void *scheduler_main(void *arg)
         int64_t now = clock_mono_ms();
         for (cjob_t *j = c->jobs; j; j = j->next) {
             crawl_robots_tick(c, j, now);
+            crawl_sitemaps_kickoff(c, j);
             dispatch(c, j, now);
         }
         reap(c);
@@ -430,6 +437,11 @@ void crawler_free(crawler_t *c)
     crawler_stop(c);
     commit_done(c, c->done); /* pages that finished while the fetcher and pool drained */
     c->done = NULL;
+    while (c->sitemap_done) { /* re-read after a restart: the kickoff is idempotent */
+        smbatch_t *b = c->sitemap_done;
+        c->sitemap_done = b->next;
+        crawl_smbatch_free(b);
+    }
     while (c->jobs) {
         cjob_t *j = c->jobs;
         c->jobs = j->next;

@@ -34,7 +34,23 @@ typedef struct cjob {
     bool cancelled;        /* no new fetch may start */
     int64_t next_start_ms; /* pacing for `delay` */
     host_t *hosts;         /* guarded by the crawler mutex */
+    bool kickoff_started;  /* sitemap reading begun */
+    int sitemaps_fetched;  /* sitemap files requested (at most CRAWL_MAX_SITEMAPS) */
+    int sitemaps_pending;  /* sitemap files being fetched or parsed */
 } cjob_t;
+
+#define CRAWL_MAX_SITEMAPS 20
+
+/* URLs read from a sitemap, handed to the scheduler to admit (one batch at a time). */
+typedef struct smbatch {
+    struct smbatch *next;
+    cjob_t *job;
+    store_item_new_t *items;
+    size_t n;
+    char **children; /* nested sitemaps to fetch */
+    size_t n_children;
+    bool last; /* the sitemap file is done */
+} smbatch_t;
 
 /* One page in flight: claimed item → fetch → worker → outcome → group commit. */
 typedef struct page {
@@ -63,6 +79,7 @@ struct crawler {
     bool stopping;
     cjob_t *jobs;
     page_t *done; /* outcomes waiting for the next group commit */
+    smbatch_t *sitemap_done; /* sitemap URLs waiting to be admitted */
     int inflight;
 };
 
@@ -79,6 +96,20 @@ void crawl_robots_tick(crawler_t *c, cjob_t *j, int64_t now_mono);
 
 /* The known policy of url's origin, or NULL. Caller holds c->mu. */
 const robots_t *crawl_robots_known(cjob_t *j, const char *url);
+
+/* Writes "scheme://host[:port]" of url (lower case) into out; false when url is not http(s). */
+bool crawl_origin_of(const char *url, char *out, size_t len);
+
+/* Starts reading the crawl's sitemaps once its start origin's robots.txt is known: the robots
+ * Sitemap: lines and <origin>/sitemap.xml. Caller holds c->mu. */
+void crawl_sitemaps_kickoff(crawler_t *c, cjob_t *j);
+
+/* Admits the sitemap URLs queued by workers and starts nested sitemap fetches. Takes and
+ * releases c->mu around store writes (caller holds it on entry and on return). */
+void crawl_sitemaps_commit(crawler_t *c);
+
+/* Frees a batch. */
+void crawl_smbatch_free(smbatch_t *b);
 
 /* Frees the host table of a crawl with no page in flight. */
 void crawl_hosts_free(cjob_t *j);

@@ -130,7 +130,8 @@ cinder_err sq_items_add(void *impl, const char *job_id, const store_item_new_t *
     if (rc)
         return rc;
     rc = read_state(s, job_id, &js);
-    if (!rc)
+    bool open = js.status == JOB_QUEUED || js.status == JOB_RUNNING;
+    if (!rc && open)
         rc = add_locked(s, job_id, items, n, limit, now_ms, &js, admitted);
     if (!rc)
         rc = write_state(s, job_id, &js);

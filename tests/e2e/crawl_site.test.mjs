@@ -117,3 +117,41 @@ test('maxDiscoveryDepth and maxDepth bound the crawl', async () => {
   assert.ok(md.status.data.every((d) => new URL(d.metadata.sourceURL).pathname.split('/').filter(Boolean).length <= 5));
   assert.ok(md.status.data.length >= 2);
 });
+
+test('sitemaps: orphans found via robots Sitemap: and a gzipped child; skip ignores them', async () => {
+  await site.reset();
+  await request(site.url('/_robots?default=1'), 'POST', '');
+  const inc = await crawl({ url: site.url('/crawl/small/'), limit: 500, scrapeOptions: { timeout: 1500 } }, 'v2');
+  const orphans = inc.status.data.filter((d) => d.metadata.sourceURL.includes('/orphan/'));
+  assert.equal(orphans.length, 10);
+  const s = await stats('/crawl/small/');
+  assert.equal(s.paths['/crawl/small/sitemap-2.xml.gz'], 1);
+  await site.reset();
+  const skip = await crawl({ url: site.url('/crawl/small/'), limit: 500, sitemap: 'skip', scrapeOptions: { timeout: 1500 } }, 'v2');
+  assert.equal(skip.status.data.filter((d) => d.metadata.sourceURL.includes('/orphan/')).length, 0);
+});
+
+test('sitemaps: limit stays exact; a 1,000,000-URL sitemap starts fetching within 2 s', async () => {
+  await site.reset();
+  await request(site.url('/_robots'), 'POST', 'User-agent: *\nDisallow: /crawl/*/private/\nSitemap: http://{host}/crawl/quiethuge/sitemap-big.xml?n=1000000\n');
+  const t0 = Date.now();
+  const c = await cinder.post('/v1/crawl', { url: site.url('/crawl/quiethuge/'), limit: 40, maxConcurrency: 16, scrapeOptions: { timeout: 2000 } });
+  let firstPageMs = null;
+  for (let i = 0; i < 100 && firstPageMs === null; i++) {
+    const s = await stats('/crawl/quiethuge/p/');
+    if (s.total > 1) firstPageMs = Date.now() - t0;
+    else await sleep(50);
+  }
+  assert.ok(firstPageMs !== null && firstPageMs < 2000, `first sitemap page after ${firstPageMs} ms`);
+  let st;
+  do {
+    await sleep(200);
+    st = await cinder.get(`/v1/crawl/${c.json.id}?limit=1000`);
+  } while (st.json.status === 'scraping' && Date.now() - t0 < 60000);
+  assert.equal(st.json.status, 'completed');
+  assert.equal(st.json.completed, 40);
+  const s = await stats('/crawl/quiethuge/');
+  const pages = Object.entries(s.paths).filter(([p]) => !p.includes('sitemap') && p !== '/robots.txt').reduce((n, [, v]) => n + v, 0);
+  assert.equal(pages, 40, 'exactly limit page fetches (sitemaps excluded)');
+  await request(site.url('/_robots?default=1'), 'POST', '');
+});
