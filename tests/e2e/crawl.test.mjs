@@ -10,6 +10,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 before(async () => {
   site = await startSite();
   cinder = await startCinder(['--allow-private']);
+  // these tests are about link discovery: a robots.txt that lists no sitemap
+  await request(site.url('/_robots'), 'POST', 'User-agent: *\nDisallow:\n');
 });
 
 after(async () => {
