@@ -10,6 +10,14 @@
 #include "api/http.h"
 #include "util/error.h"
 
+/* Defines a route handler `name` that calls fn(r, version): the dialect files bind the shared
+ * handlers to their version with it. */
+#define FC_VERSIONED(name, fn, version)                                                            \
+    static void name(api_req_t *r)                                                                 \
+    {                                                                                              \
+        fn(r, version);                                                                            \
+    }
+
 /* Replies with the version's error envelope for e (status from the error table). */
 void fc_reply_error(api_req_t *r, int version, cinder_err e, const char *detail);
 

@@ -2,15 +2,8 @@
 #include "api/firecrawl.h"
 #include "api/router.h"
 
-static void v0_scrape(api_req_t *r)
-{
-    fc_scrape(r, 0);
-}
-
-static void v0_crawl_cancel(api_req_t *r)
-{
-    fc_crawl_cancel(r, 0);
-}
+FC_VERSIONED(v0_scrape, fc_scrape, 0)
+FC_VERSIONED(v0_crawl_cancel, fc_crawl_cancel, 0)
 
 const api_route_t firecrawl_v0_routes[] = {
     {"POST", "/v0/scrape", v0_scrape},

@@ -2,40 +2,13 @@
 #include "api/firecrawl.h"
 #include "api/router.h"
 
-static void v1_scrape(api_req_t *r)
-{
-    fc_scrape(r, 1);
-}
-
-static void v1_scrape_get(api_req_t *r)
-{
-    fc_scrape_get(r, 1);
-}
-
-static void v1_crawl(api_req_t *r)
-{
-    fc_crawl_create(r, 1);
-}
-
-static void v1_crawl_status(api_req_t *r)
-{
-    fc_crawl_status(r, 1);
-}
-
-static void v1_crawl_cancel(api_req_t *r)
-{
-    fc_crawl_cancel(r, 1);
-}
-
-static void v1_crawl_errors(api_req_t *r)
-{
-    fc_crawl_errors(r, 1);
-}
-
-static void v1_crawl_ongoing(api_req_t *r)
-{
-    fc_crawl_ongoing(r, 1);
-}
+FC_VERSIONED(v1_scrape, fc_scrape, 1)
+FC_VERSIONED(v1_scrape_get, fc_scrape_get, 1)
+FC_VERSIONED(v1_crawl, fc_crawl_create, 1)
+FC_VERSIONED(v1_crawl_status, fc_crawl_status, 1)
+FC_VERSIONED(v1_crawl_cancel, fc_crawl_cancel, 1)
+FC_VERSIONED(v1_crawl_errors, fc_crawl_errors, 1)
+FC_VERSIONED(v1_crawl_ongoing, fc_crawl_ongoing, 1)
 
 const api_route_t firecrawl_v1_routes[] = {
     {"POST", "/v1/scrape", v1_scrape},

@@ -2,40 +2,13 @@
 #include "api/firecrawl.h"
 #include "api/router.h"
 
-static void v2_scrape(api_req_t *r)
-{
-    fc_scrape(r, 2);
-}
-
-static void v2_scrape_get(api_req_t *r)
-{
-    fc_scrape_get(r, 2);
-}
-
-static void v2_crawl(api_req_t *r)
-{
-    fc_crawl_create(r, 2);
-}
-
-static void v2_crawl_status(api_req_t *r)
-{
-    fc_crawl_status(r, 2);
-}
-
-static void v2_crawl_cancel(api_req_t *r)
-{
-    fc_crawl_cancel(r, 2);
-}
-
-static void v2_crawl_errors(api_req_t *r)
-{
-    fc_crawl_errors(r, 2);
-}
-
-static void v2_crawl_ongoing(api_req_t *r)
-{
-    fc_crawl_ongoing(r, 2);
-}
+FC_VERSIONED(v2_scrape, fc_scrape, 2)
+FC_VERSIONED(v2_scrape_get, fc_scrape_get, 2)
+FC_VERSIONED(v2_crawl, fc_crawl_create, 2)
+FC_VERSIONED(v2_crawl_status, fc_crawl_status, 2)
+FC_VERSIONED(v2_crawl_cancel, fc_crawl_cancel, 2)
+FC_VERSIONED(v2_crawl_errors, fc_crawl_errors, 2)
+FC_VERSIONED(v2_crawl_ongoing, fc_crawl_ongoing, 2)
 
 const api_route_t firecrawl_v2_routes[] = {
     {"POST", "/v2/scrape", v2_scrape},
