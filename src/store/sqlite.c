@@ -283,7 +283,8 @@ static void bind_id(sqlite3_stmt *st, const void *ud)
 static cinder_err read_job(sqlite3_stmt *st, void *ud)
 {
     row_ctx_t *c = ud;
-    if (sqlite3_column_int(st, 14) || sqlite3_column_int64(st, 6) <= sq_now_ms())
+    bool running = sqlite3_column_int(st, 2) <= JOB_RUNNING; /* never expires while it runs */
+    if (sqlite3_column_int(st, 14) || (!running && sqlite3_column_int64(st, 6) <= sq_now_ms()))
         return CINDER_E_EXPIRED;
     read_job_row(st, c->job);
     return CINDER_OK;
@@ -317,8 +318,9 @@ static cinder_err sq_job_finish(void *impl, const store_job_t *job)
 {
     int changes = 0;
     cinder_err rc = exec_one(impl,
-                             "UPDATE jobs SET status=?,finished_ms=?,error=?,error_code=?,"
-                             "total=?,completed=?,failed=? WHERE id=? AND status IN (0,1)",
+                             "UPDATE jobs SET status=?1,finished_ms=?2,error=?3,error_code=?4,"
+                             "total=?5,completed=?6,failed=?7,"
+                             "expires_ms=?2+(expires_ms-created_ms) WHERE id=?8 AND status IN (0,1)",
                              bind_job_finish, job, &changes);
     if (!rc && !changes)
         rc = CINDER_E_NOT_FOUND;
@@ -414,10 +416,11 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
     snprintf(sql, sizeof sql,
              "BEGIN;"
              "DELETE FROM documents WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
-             "expires_ms<=%lld);"
+             "status>1 AND expires_ms<=%lld);"
              "DELETE FROM items WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
-             "expires_ms<=%lld);"
-             "UPDATE jobs SET expired=1, options=NULL WHERE expired=0 AND expires_ms<=%lld;"
+             "status>1 AND expires_ms<=%lld);"
+             "UPDATE jobs SET expired=1, options=NULL WHERE expired=0 AND status>1 AND "
+             "expires_ms<=%lld;"
              "DELETE FROM jobs WHERE expired=1 AND expires_ms<=%lld;"
              "COMMIT;",
              (long long)now_ms, (long long)now_ms, (long long)now_ms,
@@ -425,7 +428,7 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
     int64_t n = 0;
     sqlite3_stmt *st = NULL;
     pthread_mutex_lock(&s->mu);
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM jobs WHERE expired=0 AND expires_ms<=?", -1,
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM jobs WHERE expired=0 AND status>1 AND expires_ms<=?", -1,
                            &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, now_ms);
         if (sqlite3_step(st) == SQLITE_ROW)

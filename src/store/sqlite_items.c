@@ -344,14 +344,14 @@ static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, int
     sqlite3_finalize(st);
     if (rc)
         return rc;
-    st = sq_prepare(s, "UPDATE jobs SET status = 4, cancelled_ms = ?, finished_ms = ?, "
-                       "cancelled = cancelled + ? WHERE id = ?");
+    st = sq_prepare(s, "UPDATE jobs SET status = 4, cancelled_ms = ?1, finished_ms = ?1, "
+                       "expires_ms = ?1 + (expires_ms - created_ms), "
+                       "cancelled = cancelled + ?2 WHERE id = ?3");
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_int64(st, 2, now_ms);
-    sqlite3_bind_int64(st, 3, *cancelled);
-    sqlite3_bind_text(st, 4, job_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, *cancelled);
+    sqlite3_bind_text(st, 3, job_id, -1, SQLITE_STATIC);
     rc = sq_err(s, sqlite3_step(st), "cancel job");
     sqlite3_finalize(st);
     return rc;
@@ -367,7 +367,8 @@ static cinder_err job_status_locked(sq_t *s, const char *job_id, int64_t now_ms,
     cinder_err rc = CINDER_E_NOT_FOUND;
     if (sqlite3_step(st) == SQLITE_ROW) {
         *status = sqlite3_column_int(st, 0);
-        bool expired = sqlite3_column_int(st, 1) || sqlite3_column_int64(st, 2) <= now_ms;
+        bool expired = sqlite3_column_int(st, 1) ||
+                       (*status > JOB_RUNNING && sqlite3_column_int64(st, 2) <= now_ms);
         rc = expired ? CINDER_E_EXPIRED : CINDER_OK;
     }
     sqlite3_finalize(st);

@@ -141,7 +141,8 @@ const char *store_backend(const store_t *st);
 CINDER_MUST_CHECK cinder_err store_job_create(store_t *st, const store_job_t *job);
 
 /* Reads a job by id into *out (caller runs store_job_cleanup). CINDER_E_NOT_FOUND if unknown;
- * CINDER_E_EXPIRED once its expiry time has passed (whether or not store_expire ran). */
+ * CINDER_E_EXPIRED once its expiry time has passed (whether or not store_expire ran). A job never
+ * expires while it is queued or running; finishing or cancelling it restarts its TTL. */
 CINDER_MUST_CHECK cinder_err store_job_get(store_t *st, const char *id, store_job_t *out);
 
 /* Writes the job's final state (status, finished_ms, error, counters), only while the job is

@@ -81,13 +81,25 @@ TEST(store_job_and_document_round_trip)
     /* past its expiry the job answers "expired" at once, before any reaping */
     store_job_t soon = j;
     uuid_generate_v4(soon.id);
+    soon.status = JOB_RUNNING;
+    soon.created_ms = clock_wall_ms() - 10000;
     soon.expires_ms = clock_wall_ms() - 1;
     CHECK_INT(store_job_create(st, &soon), CINDER_OK);
-    CHECK_INT(store_job_get(st, soon.id, &r), CINDER_E_EXPIRED);
+    CHECK_INT(store_job_get(st, soon.id, &r), CINDER_OK); /* a running job never expires */
+    store_job_cleanup(&r);
+    soon.status = JOB_COMPLETED;
+    soon.finished_ms = clock_wall_ms();
+    CHECK_INT(store_job_finish(st, &soon), CINDER_OK);
+    CHECK_INT(store_job_get(st, soon.id, &r), CINDER_OK); /* its TTL restarted when it finished */
+    CHECK(r.expires_ms >= soon.finished_ms + 9000);
+    store_job_cleanup(&r);
+    CHECK_INT(store_job_get(st, j.id, &r), CINDER_OK);
+    store_job_cleanup(&r);
 
     /* expiry: documents dropped, the job answers "expired" */
     int64_t removed = 0;
-    CHECK_INT(store_expire(st, j.expires_ms + 1, &removed), CINDER_OK);
+    /* j finished 5 ms after it was created: its TTL runs from then */
+    CHECK_INT(store_expire(st, j.expires_ms + 10, &removed), CINDER_OK);
     CHECK_INT(removed, 2);
     CHECK_INT(store_job_get(st, j.id, &r), CINDER_E_EXPIRED);
     CHECK_INT(store_doc_get(st, j.id, 0, &got, &len), CINDER_E_NOT_FOUND);
