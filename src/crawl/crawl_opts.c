@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/strv.h"
 
 void crawl_opts_init(crawl_opts_t *o, int api_version)
 {
@@ -18,41 +19,14 @@ void crawl_opts_init(crawl_opts_t *o, int api_version)
     o->page.timeout_ms = 0; /* crawl pages have no default timeout in Firecrawl */
 }
 
-static void free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 void crawl_opts_cleanup(crawl_opts_t *o)
 {
     free(o->url);
     free(o->source_url);
-    free_strv(o->include, o->n_include);
-    free_strv(o->exclude, o->n_exclude);
+    strv_free(o->include, o->n_include);
+    strv_free(o->exclude, o->n_exclude);
     scrape_opts_cleanup(&o->page);
     memset(o, 0, sizeof *o);
-}
-
-static json_t *strv_json(char *const *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    return a;
-}
-
-static char **json_strv(json_t *a, size_t *n)
-{
-    *n = 0;
-    if (!json_array_size(a))
-        return NULL;
-    char **v = xcalloc(json_array_size(a), sizeof *v);
-    for (size_t i = 0; i < json_array_size(a); i++)
-        if (json_is_string(json_array_get(a, i)))
-            v[(*n)++] = xstrdup(json_string_value(json_array_get(a, i)));
-    return v;
 }
 
 json_t *crawl_opts_to_json(const crawl_opts_t *o)
@@ -62,14 +36,14 @@ json_t *crawl_opts_to_json(const crawl_opts_t *o)
         "{s:s, s:s, s:I, s:o, s:o, s:i, s:i, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s,"
         " s:I, s:i, s:o, s:i}",
         "url", o->url, "sourceURL", o->source_url ? o->source_url : o->url, "limit",
-        (json_int_t)o->limit, "includePaths", strv_json(o->include, o->n_include), "excludePaths",
-        strv_json(o->exclude, o->n_exclude), "maxDepth", o->max_depth, "maxDiscoveryDepth",
-        o->max_discovery_depth, "crawlEntireDomain", o->crawl_entire_domain, "allowSubdomains",
-        o->allow_subdomains, "allowExternalLinks", o->allow_external_links, "ignoreRobotsTxt",
-        o->ignore_robots, "deduplicateSimilarURLs", o->dedupe_similar, "ignoreQueryParameters",
-        o->ignore_query, "regexOnFullURL", o->regex_on_full_url, "sitemap", modes[o->sitemap],
-        "delay", (json_int_t)o->delay_ms, "maxConcurrency", o->max_concurrency, "scrapeOptions",
-        scrape_opts_to_json(&o->page), "apiVersion", o->api_version);
+        (json_int_t)o->limit, "includePaths", strv_to_json(o->include, o->n_include),
+        "excludePaths", strv_to_json(o->exclude, o->n_exclude), "maxDepth", o->max_depth,
+        "maxDiscoveryDepth", o->max_discovery_depth, "crawlEntireDomain", o->crawl_entire_domain,
+        "allowSubdomains", o->allow_subdomains, "allowExternalLinks", o->allow_external_links,
+        "ignoreRobotsTxt", o->ignore_robots, "deduplicateSimilarURLs", o->dedupe_similar,
+        "ignoreQueryParameters", o->ignore_query, "regexOnFullURL", o->regex_on_full_url, "sitemap",
+        modes[o->sitemap], "delay", (json_int_t)o->delay_ms, "maxConcurrency", o->max_concurrency,
+        "scrapeOptions", scrape_opts_to_json(&o->page), "apiVersion", o->api_version);
 }
 
 static bool flag(json_t *j, const char *k)
@@ -85,8 +59,8 @@ cinder_err crawl_opts_from_json(json_t *j, crawl_opts_t *o)
     o->url = xstrdup(url);
     o->source_url = xstrdup(json_string_value(json_object_get(j, "sourceURL")));
     o->limit = json_integer_value(json_object_get(j, "limit"));
-    o->include = json_strv(json_object_get(j, "includePaths"), &o->n_include);
-    o->exclude = json_strv(json_object_get(j, "excludePaths"), &o->n_exclude);
+    o->include = strv_from_json(json_object_get(j, "includePaths"), &o->n_include);
+    o->exclude = strv_from_json(json_object_get(j, "excludePaths"), &o->n_exclude);
     o->max_depth = (int)json_integer_value(json_object_get(j, "maxDepth"));
     o->max_discovery_depth = (int)json_integer_value(json_object_get(j, "maxDiscoveryDepth"));
     o->crawl_entire_domain = flag(j, "crawlEntireDomain");

@@ -22,6 +22,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/strv.h"
 #include "util/uuid.h"
 
 #define DEFAULT_CONCURRENCY     8
@@ -269,10 +270,8 @@ static cjob_t *cjob_from_opts(const crawl_opts_t *o)
         return NULL;
     }
     /* request headers are not persisted (they may hold credentials) but apply while we run */
-    scrape_opts_t *pg = &j->opts.page;
-    pg->headers = o->page.n_headers ? xcalloc(o->page.n_headers, sizeof *pg->headers) : NULL;
-    for (size_t i = 0; i < o->page.n_headers; i++)
-        pg->headers[pg->n_headers++] = xstrdup(o->page.headers[i]);
+    j->opts.page.headers = strv_copy(o->page.headers, o->page.n_headers);
+    j->opts.page.n_headers = o->page.n_headers;
     return j;
 }
 

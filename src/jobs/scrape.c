@@ -15,6 +15,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/strv.h"
 #include "util/uuid.h"
 
 /* A scrape without a timeout (v2's default) still ends: Firecrawl's API waits 180 s. */
@@ -30,6 +31,16 @@ typedef struct {
     fetch_result_t *fres;
 } scrape_task_t;
 
+/* Format names as the options are persisted. */
+static const struct {
+    unsigned flag;
+    const char *name;
+} fmts[] = {{PIPE_FMT_MARKDOWN, "markdown"},
+            {PIPE_FMT_HTML, "html"},
+            {PIPE_FMT_RAW_HTML, "rawHtml"},
+            {PIPE_FMT_LINKS, "links"},
+            {PIPE_FMT_IMAGES, "images"}};
+
 void scrape_opts_init(scrape_opts_t *o, int api_version)
 {
     memset(o, 0, sizeof *o);
@@ -41,92 +52,41 @@ void scrape_opts_init(scrape_opts_t *o, int api_version)
     o->skip_tls_verify = api_version == 2;
 }
 
-static void free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-static char **copy_strv(char *const *v, size_t n)
-{
-    if (!n)
-        return NULL;
-    char **out = xcalloc(n, sizeof *out);
-    for (size_t i = 0; i < n; i++)
-        out[i] = xstrdup(v[i]);
-    return out;
-}
-
 void scrape_opts_cleanup(scrape_opts_t *o)
 {
-    free_strv(o->include_tags, o->n_include);
-    free_strv(o->exclude_tags, o->n_exclude);
-    free_strv(o->headers, o->n_headers);
+    strv_free(o->include_tags, o->n_include);
+    strv_free(o->exclude_tags, o->n_exclude);
+    strv_free(o->headers, o->n_headers);
     memset(o, 0, sizeof *o);
 }
 
 static void scrape_opts_copy(scrape_opts_t *dst, const scrape_opts_t *src)
 {
     *dst = *src;
-    dst->include_tags = copy_strv(src->include_tags, src->n_include);
-    dst->exclude_tags = copy_strv(src->exclude_tags, src->n_exclude);
-    dst->headers = copy_strv(src->headers, src->n_headers);
-}
-
-static json_t *strv_json(char *const *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    return a;
+    dst->include_tags = strv_copy(src->include_tags, src->n_include);
+    dst->exclude_tags = strv_copy(src->exclude_tags, src->n_exclude);
+    dst->headers = strv_copy(src->headers, src->n_headers);
 }
 
 json_t *scrape_opts_to_json(const scrape_opts_t *o)
 {
-    static const struct {
-        unsigned flag;
-        const char *name;
-    } fmts[] = {{PIPE_FMT_MARKDOWN, "markdown"},
-                {PIPE_FMT_HTML, "html"},
-                {PIPE_FMT_RAW_HTML, "rawHtml"},
-                {PIPE_FMT_LINKS, "links"},
-                {PIPE_FMT_IMAGES, "images"}};
     json_t *f = json_array();
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
         if (o->formats & fmts[i].flag)
             json_array_append_new(f, json_string(fmts[i].name));
     return json_pack("{s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:b, s:i}", "formats", f,
                      "onlyMainContent", o->only_main_content, "includeTags",
-                     strv_json(o->include_tags, o->n_include), "excludeTags",
-                     strv_json(o->exclude_tags, o->n_exclude), "timeout", (json_int_t)o->timeout_ms,
-                     "skipTlsVerification", o->skip_tls_verify, "removeBase64Images",
-                     o->remove_base64_images, "zeroDataRetention", o->zero_data_retention,
-                     "apiVersion", o->api_version);
-}
-
-static char **strv_from_json(json_t *a, size_t *n)
-{
-    *n = 0;
-    if (!json_array_size(a))
-        return NULL;
-    char **v = xcalloc(json_array_size(a), sizeof *v);
-    for (size_t i = 0; i < json_array_size(a); i++)
-        if (json_is_string(json_array_get(a, i)))
-            v[(*n)++] = xstrdup(json_string_value(json_array_get(a, i)));
-    return v;
+                     strv_to_json(o->include_tags, o->n_include), "excludeTags",
+                     strv_to_json(o->exclude_tags, o->n_exclude), "timeout",
+                     (json_int_t)o->timeout_ms, "skipTlsVerification", o->skip_tls_verify,
+                     "removeBase64Images", o->remove_base64_images, "zeroDataRetention",
+                     o->zero_data_retention, "apiVersion", o->api_version);
 }
 
 cinder_err scrape_opts_from_json(json_t *j, scrape_opts_t *o)
 {
     if (!json_is_object(j))
         return CINDER_E_INVALID;
-    static const struct {
-        unsigned flag;
-        const char *name;
-    } fmts[] = {{PIPE_FMT_MARKDOWN, "markdown"}, {PIPE_FMT_HTML, "html"},
-                {PIPE_FMT_RAW_HTML, "rawHtml"},  {PIPE_FMT_LINKS, "links"},
-                {PIPE_FMT_IMAGES, "images"}};
     o->formats = 0;
     size_t i;
     json_t *f;
