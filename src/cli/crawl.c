@@ -26,7 +26,7 @@
 #include "version.h"
 
 typedef struct {
-    long limit, max_depth, concurrency;
+    long limit, max_depth, concurrency, host_connections;
     const char *include[OPT_LIST_MAX], *exclude[OPT_LIST_MAX];
     const char *outdir, *jsonl, *data;
     bool allow_private, ignore_robots, entire_domain, no_main;
@@ -42,6 +42,8 @@ static const opt_def_t crawl_opts[] = {
     {"output", 'o', NULL, OPT_STR, F(outdir), NULL, "DIR", "write one NNNNN-name.md per page"},
     {"jsonl", 0, NULL, OPT_STR, F(jsonl), NULL, "FILE", "write one JSON document per line"},
     {"concurrency", 'c', NULL, OPT_INT, F(concurrency), "8", "N", "pages fetched at once"},
+    {"host-connections", 0, "CINDER_HOST_CONNECTIONS", OPT_INT, F(host_connections), "16", "N",
+     "fetches in flight to one host at once"},
     {"entire-domain", 0, NULL, OPT_FLAG, F(entire_domain), NULL, NULL,
      "follow links anywhere on the host, not only under the start path"},
     {"ignore-robots", 0, NULL, OPT_FLAG, F(ignore_robots), NULL, NULL, "ignore robots.txt"},
@@ -179,8 +181,14 @@ static void fill_opts(const crawl_cfg_t *cfg, const char *url, crawl_opts_t *o)
 
 static int run(const crawl_cfg_t *cfg, const char *url, const char *data)
 {
-    engine_config_t ec = {
-        data, 0, cfg->allow_private, 24LL * 3600 * 1000, 20u << 20, CINDER_USER_AGENT, NULL};
+    engine_config_t ec = {data,
+                          0,
+                          cfg->allow_private,
+                          24LL * 3600 * 1000,
+                          20u << 20,
+                          CINDER_USER_AGENT,
+                          NULL,
+                          (int)cfg->host_connections};
     engine_t *e = NULL;
     if (engine_new(&ec, &e)) {
         fprintf(stderr, "cinder crawl: cannot open a store in %s\n", data);
@@ -219,8 +227,10 @@ int cmd_crawl(int argc, char **argv)
     if (rc)
         return rc == CINDER_E_DECLINED ? 0 : 2;
     char *url = npos == 1 ? url_normalize_http(pos[0], NULL) : NULL;
-    if (!url || cfg.limit < 1 || (cfg.outdir && mkdir(cfg.outdir, 0755) && errno != EEXIST)) {
-        fprintf(stderr, "%s\n", !url ? usage : "cinder crawl: bad --limit or --output");
+    bool bad = cfg.limit < 1 || cfg.host_connections < 1 || cfg.host_connections > 1024;
+    if (!url || bad || (cfg.outdir && mkdir(cfg.outdir, 0755) && errno != EEXIST)) {
+        fprintf(stderr, "%s\n",
+                !url ? usage : "cinder crawl: bad --limit, --host-connections or --output");
         free(url);
         return 2;
     }

@@ -30,6 +30,7 @@ typedef struct {
     bool allow_private;
     long long result_ttl_ms;
     size_t max_page;
+    long host_connections;
     const char *log_level;
     const char *resolve[OPT_LIST_MAX];
 } serve_cfg_t;
@@ -50,6 +51,8 @@ static const opt_def_t serve_opts[] = {
      "how long job results stay readable (e.g. 24h, 90m)"},
     {"max-page-size", 0, "CINDER_MAX_PAGE_SIZE", OPT_SIZE, F(max_page), "20MiB", "SIZE",
      "largest page body fetched; larger pages fail cleanly"},
+    {"host-connections", 0, "CINDER_HOST_CONNECTIONS", OPT_INT, F(host_connections), "16", "N",
+     "crawl fetches in flight to one host at once, across all crawls"},
     {"resolve", 0, NULL, OPT_LIST, F(resolve), NULL, "HOST:PORT:ADDR",
      "pin a host name to an address, as curl --resolve (repeatable; the address guard still "
      "applies)"},
@@ -103,14 +106,17 @@ int cmd_serve(int argc, char **argv)
     cinder_err rc = opts_parse(serve_opts, &cfg, argc, argv, usage, pos, 0, &npos);
     if (rc)
         return rc == CINDER_E_DECLINED ? 0 : 2;
-    if (cfg.port < 0 || cfg.port > 65535 || cfg.result_ttl_ms <= 0) {
-        fprintf(stderr, "cinder serve: --port must be 0-65535 and --result-ttl positive\n");
+    if (cfg.port < 0 || cfg.port > 65535 || cfg.result_ttl_ms <= 0 || cfg.host_connections < 1 ||
+        cfg.host_connections > 1024) {
+        fprintf(stderr, "cinder serve: --port must be 0-65535, --result-ttl positive and "
+                        "--host-connections 1-1024\n");
         return 2;
     }
     set_log_level(cfg.log_level);
     block_signals();
-    engine_config_t ec = {cfg.data,     (int)cfg.workers,  cfg.allow_private, cfg.result_ttl_ms,
-                          cfg.max_page, CINDER_USER_AGENT, cfg.resolve};
+    engine_config_t ec = {
+        cfg.data,     (int)cfg.workers,  cfg.allow_private, cfg.result_ttl_ms,
+        cfg.max_page, CINDER_USER_AGENT, cfg.resolve,       (int)cfg.host_connections};
     engine_t *engine = NULL;
     if (engine_new(&ec, &engine)) {
         log_error("cannot start: the store in %s could not be opened", cfg.data);

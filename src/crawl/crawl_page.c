@@ -15,7 +15,6 @@
 #include "util/uuid.h"
 
 #define MAX_ATTEMPTS       4 /* fetches of one URL answering 429/503 before it fails */
-#define MAX_RETRY_AFTER_MS 60000
 #define MAX_LINKS_PER_PAGE 5000
 
 /* The machine reason recorded for a fetch failure. */
@@ -56,21 +55,17 @@ static void fail(page_t *p, cinder_err e, const char *detail)
     p->res.error_code = cinder_err_name(e);
 }
 
-/* Delay before retrying a 429/503: Retry-After seconds when given, else exponential. */
-static int64_t retry_delay_ms(const page_t *p)
-{
-    const char *ra = p->fres->retry_after;
-    long secs = ra ? strtol(ra, NULL, 10) : 0;
-    int64_t ms = secs > 0 ? secs * 1000 : 1000LL << (p->item.attempts < 6 ? p->item.attempts : 6);
-    return ms > MAX_RETRY_AFTER_MS ? MAX_RETRY_AFTER_MS : ms;
-}
-
-/* 429 and 503 are retried a bounded number of times, then recorded as failed. */
+/* 429 and 503 pause the host (Retry-After, or the host's backoff) and the page is tried again
+ * after the pause, a bounded number of times; then it is recorded as failed. */
 static bool maybe_retry(page_t *p)
 {
     long st = p->fres->status;
-    if (st != 429 && st != 503)
+    if (st != 429 && st != 503) {
+        hostgate_ok(p->c->gate, p->item.url);
         return false;
+    }
+    int64_t ra = p->fres->retry_after_s > 0 ? p->fres->retry_after_s * 1000LL : 0;
+    int64_t pause = hostgate_pause(p->c->gate, p->item.url, ra, clock_mono_ms());
     if (p->item.attempts + 1 >= MAX_ATTEMPTS) {
         char detail[64];
         snprintf(detail, sizeof detail, "HTTP %ld after %d attempts", st, p->item.attempts + 1);
@@ -79,7 +74,7 @@ static bool maybe_retry(page_t *p)
         return true;
     }
     p->res.status = ITEM_PENDING;
-    p->res.not_before_ms = clock_wall_ms() + retry_delay_ms(p);
+    p->res.not_before_ms = clock_wall_ms() + pause;
     return true;
 }
 

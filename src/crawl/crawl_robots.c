@@ -73,6 +73,11 @@ void crawl_hosts_free(cjob_t *j)
     while (j->hosts) {
         host_t *h = j->hosts;
         j->hosts = h->next;
+        while (h->parked) { /* only at shutdown: the store still lists them as running */
+            page_t *p = h->parked;
+            h->parked = p->next;
+            crawl_page_free(p);
+        }
         robots_free(h->robots);
         free(h->origin);
         free(h);
@@ -151,16 +156,6 @@ static void fetch_robots(crawler_t *c, cjob_t *j, host_t *h)
     }
 }
 
-/* Records a page as refused (or dropped) without fetching it. Caller holds c->mu. */
-static void skip_page(crawler_t *c, page_t *p, const char *reason)
-{
-    p->res.seq = p->item.seq;
-    p->res.status = ITEM_SKIPPED;
-    p->res.reason = reason;
-    p->next = c->done;
-    c->done = p;
-}
-
 void crawl_robots_route(crawler_t *c, cjob_t *j, page_t *p)
 {
     char origin[1024];
@@ -173,7 +168,7 @@ void crawl_robots_route(crawler_t *c, cjob_t *j, page_t *p)
         if (robots_allows(h->robots, p->item.url))
             crawl_fetch_page(c, p);
         else
-            skip_page(c, p, "robots");
+            crawl_page_skip(c, p, "robots");
         return;
     }
     p->next = h->parked;
@@ -193,7 +188,7 @@ void crawl_robots_tick(crawler_t *c, cjob_t *j, int64_t now_mono)
             while (p) {
                 page_t *next = p->next;
                 if (j->cancelled)
-                    skip_page(c, p, "cancelled");
+                    crawl_page_skip(c, p, "cancelled");
                 else
                     crawl_robots_route(c, j, p);
                 p = next;

@@ -60,6 +60,11 @@ static void cjob_free(cjob_t *j)
 {
     if (!j)
         return;
+    while (j->held) { /* only at shutdown: the store still lists them as running */
+        page_t *p = j->held;
+        j->held = p->next;
+        crawl_page_free(p);
+    }
     scope_free(j->scope);
     crawl_hosts_free(j);
     crawl_opts_cleanup(&j->opts);
@@ -72,13 +77,56 @@ static void on_fetched(fetch_result_t *res, void *ud)
 {
     page_t *p = ud;
     p->fres = res;
+    if (p->gated) {
+        hostgate_release(p->c->gate, p->item.url);
+        p->gated = false;
+    }
     if (pool_submit(p->c->pool, crawl_page_process, p) != CINDER_OK)
         crawl_page_process(p);
+}
+
+void crawl_page_skip(crawler_t *c, page_t *p, const char *reason)
+{
+    p->res.seq = p->item.seq;
+    p->res.status = ITEM_SKIPPED;
+    p->res.reason = reason;
+    p->next = c->done;
+    c->done = p;
+}
+
+static void hold(cjob_t *j, page_t *p)
+{
+    p->next = NULL;
+    if (j->held_tail)
+        j->held_tail->next = p;
+    else
+        j->held = p;
+    j->held_tail = p;
+}
+
+/* Starts the held pages whose hosts have a free slot again. Caller holds c->mu. */
+static void release_held(crawler_t *c, cjob_t *j)
+{
+    page_t *p = j->held;
+    j->held = j->held_tail = NULL;
+    while (p) {
+        page_t *next = p->next;
+        if (j->cancelled)
+            crawl_page_skip(c, p, "cancelled");
+        else
+            crawl_fetch_page(c, p);
+        p = next;
+    }
 }
 
 void crawl_fetch_page(crawler_t *c, page_t *p)
 {
     cjob_t *j = p->job;
+    if (!hostgate_acquire(c->gate, p->item.url, clock_mono_ms())) {
+        hold(j, p);
+        return;
+    }
+    p->gated = true;
     fetch_request_t req = {0};
     req.url = p->item.url;
     req.headers = (const char *const *)j->opts.page.headers;
@@ -90,6 +138,8 @@ void crawl_fetch_page(crawler_t *c, page_t *p)
     req.ud = p;
     cinder_err rc = fetcher_submit(c->fetcher, &req);
     if (rc) { /* recorded as failed (or retried after a shutdown) without the pool */
+        hostgate_release(c->gate, p->item.url);
+        p->gated = false;
         p->fres = xcalloc(1, sizeof *p->fres);
         p->fres->err = rc == CINDER_E_BUSY ? CINDER_E_SHUTDOWN : rc;
         buf_init(&p->fres->body, 0);
@@ -235,6 +285,7 @@ static void *scheduler_main(void *arg)
         int64_t now = clock_mono_ms();
         for (cjob_t *j = c->jobs; j; j = j->next) {
             crawl_robots_tick(c, j, now);
+            release_held(c, j);
             crawl_sitemaps_kickoff(c, j);
             dispatch(c, j, now);
         }
@@ -398,9 +449,10 @@ static void resume_all(crawler_t *c)
 }
 
 cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int64_t result_ttl_ms,
-                       crawler_t **out)
+                       int host_connections, crawler_t **out)
 {
     crawler_t *c = xcalloc(1, sizeof *c);
+    c->gate = hostgate_new(host_connections > 0 ? host_connections : HOSTGATE_DEFAULT_CAP);
     c->st = st;
     c->fetcher = f;
     c->pool = pool;
@@ -446,6 +498,7 @@ void crawler_free(crawler_t *c)
         c->jobs = j->next;
         cjob_free(j);
     }
+    hostgate_free(c->gate);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
     free(c);

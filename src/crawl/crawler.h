@@ -18,10 +18,12 @@
 typedef struct crawler crawler_t;
 
 /* Starts the scheduler over the engine's store, fetcher and pool (borrowed; they must outlive
- * the crawler) and resumes the crawls the store lists as running. result_ttl_ms sets expiry.
+ * the crawler) and resumes the crawls the store lists as running. result_ttl_ms sets expiry;
+ * host_connections caps the fetches in flight to one host across all crawls (<= 0: default).
  * Free with crawler_free. */
 CINDER_MUST_CHECK cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool,
-                                         int64_t result_ttl_ms, crawler_t **out);
+                                         int64_t result_ttl_ms, int host_connections,
+                                         crawler_t **out);
 
 /* Stops scheduling: no new fetch starts. Call before the fetcher and the pool are freed (their
  * draining completes the pages in flight). Accepts NULL. */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "crawl/crawler.h"
+#include "crawl/hostgate.h"
 #include "crawl/robots.h"
 #include "crawl/scope.h"
 #include "crawl/urlkey.h"
@@ -37,6 +38,8 @@ typedef struct cjob {
     bool kickoff_started;  /* sitemap reading begun */
     int sitemaps_fetched;  /* sitemap files requested (at most CRAWL_MAX_SITEMAPS) */
     int sitemaps_pending;  /* sitemap files being fetched or parsed */
+    struct page *held;     /* allowed pages waiting for a slot of their host (FIFO) */
+    struct page *held_tail;
 } cjob_t;
 
 #define CRAWL_MAX_SITEMAPS 20
@@ -58,6 +61,7 @@ typedef struct page {
     crawler_t *c;
     cjob_t *job;
     store_item_t item;
+    bool gated; /* holds a hostgate slot until its fetch completes */
     fetch_result_t *fres;
     store_item_result_t res; /* the outcome, pointing into the fields below */
     char *doc;
@@ -71,6 +75,7 @@ struct crawler {
     store_t *st;
     fetcher_t *fetcher;
     pool_t *pool;
+    hostgate_t *gate; /* per-host slots and pauses, shared by all crawls */
     int64_t ttl_ms;
     pthread_t thread;
     bool started; /* the scheduler thread runs */
@@ -78,13 +83,18 @@ struct crawler {
     pthread_cond_t cv;
     bool stopping;
     cjob_t *jobs;
-    page_t *done; /* outcomes waiting for the next group commit */
+    page_t *done;            /* outcomes waiting for the next group commit */
     smbatch_t *sitemap_done; /* sitemap URLs waiting to be admitted */
     int inflight;
 };
 
-/* Starts the fetch of a page whose policy allows it. Caller holds c->mu. */
+/* Starts the fetch of a page whose policy allows it, or holds it until its host has a free
+ * slot and is not paused. Caller holds c->mu. */
 void crawl_fetch_page(crawler_t *c, page_t *p);
+
+/* Records a claimed page as skipped with reason (nothing fetched; its budget slot is freed) on
+ * the next group commit. Caller holds c->mu. */
+void crawl_page_skip(crawler_t *c, page_t *p, const char *reason);
 
 /* Routes a claimed page through its origin's robots.txt policy: fetched, recorded as skipped, or
  * parked until the policy is known (starting the robots.txt fetch). Caller holds c->mu. */

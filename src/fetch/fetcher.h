@@ -47,9 +47,9 @@ typedef struct fetch_result {
     char *content_type; /* Content-Type header of the final response, or NULL */
     buf_t body;         /* decompressed body, bytes as received; empty on failure */
     long redirect_count;
-    double elapsed_ms; /* from the start of the transfer (not queue time) to completion */
-    char *retry_after; /* Retry-After header value of the final response, or NULL */
-    int http_version;  /* 1 (HTTP/1.x), 2 or 3 for the final response; 0 when none arrived */
+    double elapsed_ms;  /* from the start of the transfer (not queue time) to completion */
+    long retry_after_s; /* Retry-After of the final response in seconds (either form); 0: none */
+    int http_version;   /* 1 (HTTP/1.x), 2 or 3 for the final response; 0 when none arrived */
 } fetch_result_t;
 
 /* Completion callback: runs on the fetch thread, must not block (it may call

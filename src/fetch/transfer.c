@@ -134,8 +134,7 @@ static void new_response(struct transfer *t)
 {
     fetch_result_t *r = t->res;
     free(r->content_type);
-    free(r->retry_after);
-    r->content_type = r->retry_after = NULL;
+    r->content_type = NULL;
     buf_reset(&r->body);
     t->header_bytes = 0;
 }
@@ -167,7 +166,6 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
         return 0;
     }
     capture_header(p, len, "content-type", &t->res->content_type);
-    capture_header(p, len, "retry-after", &t->res->retry_after);
     return len;
 }
 
@@ -350,10 +348,16 @@ void transfer_complete(struct transfer *t, CURLcode rc)
         r->final_url = xstrdup(url);
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
     curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &r->redirect_count);
+    curl_off_t retry_after = 0;
+    if (curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&
+        retry_after > 0)
+        r->retry_after_s = retry_after > 86400 ? 86400 : (long)retry_after;
     long version = 0;
     curl_easy_getinfo(t->easy, CURLINFO_HTTP_VERSION, &version);
-    r->http_version = version == CURL_HTTP_VERSION_2_0 ? 2 : version == CURL_HTTP_VERSION_3 ? 3
-                      : version ? 1 : 0;
+    r->http_version = version == CURL_HTTP_VERSION_2_0 ? 2
+                      : version == CURL_HTTP_VERSION_3 ? 3
+                      : version                        ? 1
+                                                       : 0;
     r->elapsed_ms = transfer_now_ms() - t->start_ms;
     char *detail = NULL;
     cinder_err e = map_curl_error(t, rc, &detail);
@@ -401,7 +405,6 @@ void fetch_result_free(fetch_result_t *r)
     free(r->error_detail);
     free(r->final_url);
     free(r->content_type);
-    free(r->retry_after);
     buf_cleanup(&r->body);
     free(r);
 }

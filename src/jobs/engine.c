@@ -99,7 +99,8 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
     }
     e->workers = cfg->workers > 0 ? cfg->workers : default_workers();
     e->pool = pool_new(e->workers, 4096);
-    rc = crawler_new(e->store, e->fetcher, e->pool, cfg->result_ttl_ms, &e->crawler);
+    rc = crawler_new(e->store, e->fetcher, e->pool, cfg->result_ttl_ms, cfg->host_connections,
+                     &e->crawler);
     if (rc)
         goto out;
     e->reaper_running = pthread_create(&e->reaper, NULL, reaper_main, e) == 0;

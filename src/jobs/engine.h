@@ -23,6 +23,7 @@ typedef struct {
     size_t max_body;       /* fetched page cap in bytes */
     const char *user_agent;
     const char *const *resolve; /* NULL-terminated "HOST:PORT:ADDR" DNS pins, or NULL */
+    int host_connections;       /* crawl fetches in flight per host; <= 0: default (16) */
 } engine_config_t;
 
 typedef struct engine engine_t;
