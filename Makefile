@@ -80,6 +80,10 @@ fuzz: $(FUZZ_BIN)
 build/fixture-site: $(SITE_SRC) build/libcinder.a
 	$(CC) $(ALL_CFLAGS) -Itests/site -o $@ $(SITE_SRC) build/libcinder.a $(LIBS)
 
+# bench/mkjob.c: writes a large finished crawl into a store for bench/status.sh
+build/bench-mkjob: bench/mkjob.c build/libcinder.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libcinder.a $(LIBS)
+
 deps:
 	@bash scripts/install-deps.sh
 
@@ -98,7 +102,7 @@ test: test-deps
 	@bash tests/run.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory build/cinder
+	@$(MAKE) --no-print-directory build/cinder build/bench-mkjob
 	@bash bench/run.sh
 
 format:

@@ -163,6 +163,8 @@ static void sq_close(void *impl)
     if (!s)
         return;
     sqlite3_close(s->db);
+    if (s->z_ready)
+        deflateEnd(&s->z);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -317,35 +319,57 @@ static void bind_job_finish(sqlite3_stmt *st, const void *ud)
 static cinder_err sq_job_finish(void *impl, const store_job_t *job)
 {
     int changes = 0;
-    cinder_err rc = exec_one(impl,
-                             "UPDATE jobs SET status=?1,finished_ms=?2,error=?3,error_code=?4,"
-                             "total=?5,completed=?6,failed=?7,"
-                             "expires_ms=?2+(expires_ms-created_ms) WHERE id=?8 AND status IN (0,1)",
-                             bind_job_finish, job, &changes);
+    cinder_err rc =
+        exec_one(impl,
+                 "UPDATE jobs SET status=?1,finished_ms=?2,error=?3,error_code=?4,"
+                 "total=?5,completed=?6,failed=?7,"
+                 "expires_ms=?2+(expires_ms-created_ms) WHERE id=?8 AND status IN (0,1)",
+                 bind_job_finish, job, &changes);
     if (!rc && !changes)
         rc = CINDER_E_NOT_FOUND;
     return rc;
 }
 
-void sq_bind_doc(sqlite3_stmt *st, int i, const char *json, size_t len)
+/* Deflates json into a heap buffer with the store's reusable stream (one deflateInit per
+ * store, not per document: each init allocates ~270 KB). NULL when it does not shrink. */
+static unsigned char *deflate_doc(sq_t *s, const char *json, size_t len, size_t *zlen)
 {
-    if (len > COMPRESS_MIN) {
-        uLongf zlen = compressBound(len);
-        unsigned char *z = xmalloc(zlen);
-        if (compress2(z, &zlen, (const Bytef *)json, len, 1) == Z_OK && zlen < len) {
-            sqlite3_bind_int(st, i, 1);
-            sqlite3_bind_int64(st, i + 1, (sqlite3_int64)len);
-            sqlite3_bind_blob64(st, i + 2, z, zlen, free);
-            return;
-        }
-        free(z);
+    if (!s->z_ready) {
+        if (deflateInit(&s->z, 1) != Z_OK)
+            return NULL;
+        s->z_ready = true;
+    } else if (deflateReset(&s->z) != Z_OK) {
+        return NULL;
     }
-    sqlite3_bind_int(st, i, 0);
+    uLong cap = deflateBound(&s->z, len);
+    unsigned char *z = xmalloc(cap);
+    s->z.next_in = (Bytef *)json;
+    s->z.avail_in = (uInt)len;
+    s->z.next_out = z;
+    s->z.avail_out = (uInt)cap;
+    if (deflate(&s->z, Z_FINISH) != Z_STREAM_END || s->z.total_out >= len) {
+        free(z);
+        return NULL;
+    }
+    *zlen = s->z.total_out;
+    return z;
+}
+
+void sq_bind_doc(sq_t *s, sqlite3_stmt *st, int i, const char *json, size_t len)
+{
+    size_t zlen = 0;
+    bool worth = len > COMPRESS_MIN && len < DOC_MAX; /* DOC_MAX also keeps uInt sizes valid */
+    unsigned char *z = worth ? deflate_doc(s, json, len, &zlen) : NULL;
+    sqlite3_bind_int(st, i, z != NULL);
     sqlite3_bind_int64(st, i + 1, (sqlite3_int64)len);
-    sqlite3_bind_blob64(st, i + 2, json, len, SQLITE_TRANSIENT);
+    if (z)
+        sqlite3_bind_blob64(st, i + 2, z, zlen, free);
+    else
+        sqlite3_bind_blob64(st, i + 2, json, len, SQLITE_TRANSIENT);
 }
 
 typedef struct {
+    sq_t *s;
     const char *job_id;
     int64_t seq;
     const char *json;
@@ -357,13 +381,13 @@ static void bind_doc(sqlite3_stmt *st, const void *ud)
     const doc_row_t *d = ud;
     sqlite3_bind_text(st, 1, d->job_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, d->seq);
-    sq_bind_doc(st, 3, d->json, d->len);
+    sq_bind_doc(d->s, st, 3, d->json, d->len);
 }
 
 static cinder_err sq_doc_put(void *impl, const char *job_id, int64_t seq, const char *json,
                              size_t len)
 {
-    doc_row_t d = {job_id, seq, json, len};
+    doc_row_t d = {impl, job_id, seq, json, len};
     return exec_one(impl,
                     "INSERT OR REPLACE INTO documents(job_id,seq,compressed,raw_len,body)"
                     " VALUES(?,?,?,?,?)",
@@ -428,8 +452,9 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
     int64_t n = 0;
     sqlite3_stmt *st = NULL;
     pthread_mutex_lock(&s->mu);
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM jobs WHERE expired=0 AND status>1 AND expires_ms<=?", -1,
-                           &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            s->db, "SELECT count(*) FROM jobs WHERE expired=0 AND status>1 AND expires_ms<=?", -1,
+            &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, now_ms);
         if (sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int64(st, 0);

@@ -6,16 +6,20 @@
 #define CINDER_STORE_SQLITE_INT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "store/store.h"
 
 typedef struct {
     sqlite3 *db;
     pthread_mutex_t mu; /* held for every statement sequence and transaction */
+    z_stream z;         /* document compressor, reused (guarded by mu) */
+    bool z_ready;
 } sq_t;
 
 /* Logs and maps a SQLite result code (OK/DONE/ROW are CINDER_OK). */
@@ -31,8 +35,9 @@ cinder_err sq_exec(sq_t *s, const char *sql);
  * col+2) into a heap string. */
 cinder_err sq_read_doc(sqlite3_stmt *st, int col, char **json, size_t *len);
 
-/* Compresses (when large) and binds a document as (compressed, raw_len, body) at index i. */
-void sq_bind_doc(sqlite3_stmt *st, int i, const char *json, size_t len);
+/* Compresses (when large) and binds a document as (compressed, raw_len, body) at index i.
+ * Caller holds s->mu (the compressor is shared). */
+void sq_bind_doc(sq_t *s, sqlite3_stmt *st, int i, const char *json, size_t len);
 
 /* Wall-clock now in ms. */
 int64_t sq_now_ms(void);
