@@ -354,6 +354,18 @@ void fc_crawl_errors(api_req_t *r, int version)
     api_reply_json(r, 200, json_pack("{s:o, s:o}", "errors", errors, "robotsBlocked", robots));
 }
 
+/* The listing shows which headers a crawl sends, not their values (they may be credentials). */
+static void redact_headers(json_t *scrape_options)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(scrape_options, "headers"), k, v)
+    {
+        if (json_is_string(v))
+            json_string_set(v, "[redacted]");
+    }
+}
+
 void fc_crawl_ongoing(api_req_t *r, int version)
 {
     store_t *st = engine_store(api_app(r)->engine);
@@ -372,6 +384,7 @@ void fc_crawl_ongoing(api_req_t *r, int version)
         clock_iso8601(job.created_ms, iso, sizeof iso);
         json_error_t err;
         json_t *opts = job.options ? json_loads(job.options, 0, &err) : NULL;
+        redact_headers(json_object_get(opts, "scrapeOptions"));
         json_array_append_new(crawls,
                               json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", job.id, "teamId",
                                         "bypass", "url", job.url ? job.url : "", "created_at", iso,

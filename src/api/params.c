@@ -193,7 +193,6 @@ static void set_headers(json_t *v, scrape_opts_t *o, params_report_t *rep)
         params_issue(rep, "too_big", "headers", "too many headers");
         return;
     }
-    o->headers = xcalloc(json_object_size(v) + 1, sizeof *o->headers);
     const char *k;
     json_t *val;
     json_object_foreach(v, k, val)
@@ -205,9 +204,7 @@ static void set_headers(json_t *v, scrape_opts_t *o, params_report_t *rep)
         } else if (!header_ok(k, json_string_value(val))) {
             params_issue(rep, "custom", f, "invalid header name or value");
         } else {
-            size_t n = strlen(k) + strlen(json_string_value(val)) + 3;
-            o->headers[o->n_headers] = xmalloc(n);
-            snprintf(o->headers[o->n_headers++], n, "%s: %s", k, json_string_value(val));
+            scrape_opts_add_header(o, k, json_string_value(val));
         }
     }
 }

@@ -320,9 +320,6 @@ static cjob_t *cjob_from_opts(const crawl_opts_t *o)
         cjob_free(j);
         return NULL;
     }
-    /* request headers are not persisted (they may hold credentials) but apply while we run */
-    j->opts.page.headers = strv_copy(o->page.headers, o->page.n_headers);
-    j->opts.page.n_headers = o->page.n_headers;
     return j;
 }
 

@@ -68,19 +68,58 @@ static void scrape_opts_copy(scrape_opts_t *dst, const scrape_opts_t *src)
     dst->headers = strv_copy(src->headers, src->n_headers);
 }
 
+/* Request headers as a JSON object {name: value}, the form requests give them in. */
+static json_t *headers_to_json(const scrape_opts_t *o)
+{
+    json_t *h = json_object();
+    for (size_t i = 0; i < o->n_headers; i++) {
+        const char *colon = strchr(o->headers[i], ':');
+        if (!colon)
+            continue;
+        char *name = xstrndup(o->headers[i], (size_t)(colon - o->headers[i]));
+        json_object_set_new(h, name, json_string(colon[1] == ' ' ? colon + 2 : colon + 1));
+        free(name);
+    }
+    return h;
+}
+
 json_t *scrape_opts_to_json(const scrape_opts_t *o)
 {
     json_t *f = json_array();
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
         if (o->formats & fmts[i].flag)
             json_array_append_new(f, json_string(fmts[i].name));
-    return json_pack("{s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:b, s:i}", "formats", f,
-                     "onlyMainContent", o->only_main_content, "includeTags",
-                     strv_to_json(o->include_tags, o->n_include), "excludeTags",
-                     strv_to_json(o->exclude_tags, o->n_exclude), "timeout",
-                     (json_int_t)o->timeout_ms, "skipTlsVerification", o->skip_tls_verify,
-                     "removeBase64Images", o->remove_base64_images, "zeroDataRetention",
-                     o->zero_data_retention, "apiVersion", o->api_version);
+    json_t *j =
+        json_pack("{s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:b, s:i}", "formats", f, "onlyMainContent",
+                  o->only_main_content, "includeTags", strv_to_json(o->include_tags, o->n_include),
+                  "excludeTags", strv_to_json(o->exclude_tags, o->n_exclude), "timeout",
+                  (json_int_t)o->timeout_ms, "skipTlsVerification", o->skip_tls_verify,
+                  "removeBase64Images", o->remove_base64_images, "zeroDataRetention",
+                  o->zero_data_retention, "apiVersion", o->api_version);
+    if (o->n_headers)
+        json_object_set_new(j, "headers", headers_to_json(o));
+    return j;
+}
+
+void scrape_opts_add_header(scrape_opts_t *o, const char *name, const char *value)
+{
+    size_t n = strlen(name) + strlen(value) + 3;
+    o->headers = xrealloc(o->headers, (o->n_headers + 2) * sizeof *o->headers);
+    o->headers[o->n_headers] = xmalloc(n);
+    snprintf(o->headers[o->n_headers++], n, "%s: %s", name, value);
+    o->headers[o->n_headers] = NULL;
+}
+
+/* Request headers back from their JSON object form. */
+static void headers_from_json(json_t *h, scrape_opts_t *o)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(h, k, v)
+    {
+        if (json_is_string(v))
+            scrape_opts_add_header(o, k, json_string_value(v));
+    }
 }
 
 cinder_err scrape_opts_from_json(json_t *j, scrape_opts_t *o)
@@ -104,6 +143,8 @@ cinder_err scrape_opts_from_json(json_t *j, scrape_opts_t *o)
     o->remove_base64_images = json_is_true(json_object_get(j, "removeBase64Images"));
     o->zero_data_retention = json_is_true(json_object_get(j, "zeroDataRetention"));
     o->api_version = (int)json_integer_value(json_object_get(j, "apiVersion"));
+    if (json_is_object(json_object_get(j, "headers")))
+        headers_from_json(json_object_get(j, "headers"), o);
     return CINDER_OK;
 }
 

@@ -39,11 +39,14 @@ void scrape_opts_init(scrape_opts_t *o, int api_version);
 /* Frees the arrays inside o. */
 void scrape_opts_cleanup(scrape_opts_t *o);
 
-/* Serialises the options (for the job record). Caller owns the reference. */
+/* Serialises the options (for the job record), request headers included as an object: a crawl
+ * resumed after a restart must send them again. Caller owns the reference. */
 json_t *scrape_opts_to_json(const scrape_opts_t *o);
 
-/* Reads options written by scrape_opts_to_json into o (initialised by the caller). Headers are
- * not persisted: they may carry credentials. */
+/* Appends the request header "name: value" to o (copies both). */
+void scrape_opts_add_header(scrape_opts_t *o, const char *name, const char *value);
+
+/* Reads options written by scrape_opts_to_json into o (initialised by the caller). */
 CINDER_MUST_CHECK cinder_err scrape_opts_from_json(json_t *j, scrape_opts_t *o);
 
 /* The outcome handed to the completion callback. */

@@ -10,12 +10,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 before(async () => { site = await startSite(); });
 after(async () => { await site.stop(); });
 
-async function allDocs(base, id) {
+async function allDocs(base, id, check = () => {}) {
   const urls = [];
   let next = `${base}/v1/crawl/${id}`;
   while (next) {
     const r = await request(next, 'GET');
     assert.equal(r.status, 200);
+    r.json.data.forEach(check);
     urls.push(...r.json.data.map((d) => d.metadata.sourceURL));
     next = r.json.data.length ? r.json.next : undefined;
   }
@@ -27,7 +28,9 @@ test('kill -9 at ~40% of a 2,000-page crawl: same id completes, no duplicates, b
   let cinder = await startCinder(['--allow-private']);
   const data = cinder.data;
   const conc = 16;
-  const c = await cinder.post('/v1/crawl', { url: site.url('/crawl/slowquiet2000/'), limit: 5000, maxConcurrency: conc });
+  // the site answers 401 without the crawl's Authorization header: the resumed crawl must send it
+  const headers = { Authorization: 'Bearer cinder-fixture' };
+  const c = await cinder.post('/v1/crawl', { url: site.url('/crawl/slowauth2000/'), limit: 5000, maxConcurrency: conc, scrapeOptions: { headers } });
   assert.equal(c.status, 200, c.text);
   const id = c.json.id;
   for (;;) {
@@ -36,9 +39,11 @@ test('kill -9 at ~40% of a 2,000-page crawl: same id completes, no duplicates, b
     await sleep(100);
   }
   await cinder.kill9();
-  const before = (await request(site.url('/_stats?prefix=/crawl/slowquiet2000/'), 'GET')).json;
+  const before = (await request(site.url('/_stats?prefix=/crawl/slowauth2000/'), 'GET')).json;
   cinder = await startCinder(['--allow-private'], {}, data);
   assert.match(cinder.log(), /resumed 1 crawl/);
+  const listed = (await cinder.get('/v1/crawl/ongoing')).json.crawls.find((x) => x.id === id);
+  assert.deepEqual(listed.options.scrapeOptions.headers, { Authorization: '[redacted]' }, 'listings hide header values');
   let s;
   const t0 = Date.now();
   do {
@@ -47,12 +52,13 @@ test('kill -9 at ~40% of a 2,000-page crawl: same id completes, no duplicates, b
   } while (s.json.status === 'scraping' && Date.now() - t0 < 120000);
   assert.equal(s.json.status, 'completed');
   assert.ok(s.json.completed > 2000, `${s.json.completed} documents`);
-  const urls = await allDocs(cinder.base, id);
+  const urls = await allDocs(cinder.base, id, (d) => assert.notEqual(d.metadata.statusCode, 401, d.metadata.sourceURL));
   assert.equal(urls.length, s.json.completed);
+
   assert.equal(new Set(urls).size, urls.length, 'no document stored twice');
   for (let n = 0; n < 2000; n += 97)
-    assert.ok(urls.some((u) => u.match(new RegExp(`/crawl/slowquiet2000/p/${n}(/|$|\\?|#|/index\\.html)`))), `page ${n} missing`);
-  const after = (await request(site.url('/_stats?prefix=/crawl/slowquiet2000/'), 'GET')).json;
+    assert.ok(urls.some((u) => u.match(new RegExp(`/crawl/slowauth2000/p/${n}(/|$|\\?|#|/index\\.html)`))), `page ${n} missing`);
+  const after = (await request(site.url('/_stats?prefix=/crawl/slowauth2000/'), 'GET')).json;
   // by design: the 429 page is retried, and p/1 is also reached through moved/1's redirect
   const byDesign = (p) => p.endsWith('/err/429') || p.endsWith('/p/1');
   const refetched = Object.entries(after.paths).filter(([p, n]) => n > 1 && !byDesign(p)).map(([p]) => p);

@@ -19,6 +19,9 @@
 #define CRAWL_SLOW_MS       200
 
 /* One request to a crawl site, parsed from /crawl/<name>/<rest>. */
+/* The Authorization header value that sites named *auth* require (401 without it). */
+#define CRAWL_AUTH "Bearer cinder-fixture"
+
 typedef struct {
     char name[CRAWL_NAME_MAX + 1];
     long pages;       /* N: the trailing digits of the name, else CRAWL_PAGES_DEFAULT */

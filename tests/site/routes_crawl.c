@@ -160,6 +160,12 @@ enum MHD_Result route_crawl(site_request *rq)
     if (!parse_site(rq->url + strlen("/crawl/"), &cs))
         return site_send_status(rq, MHD_HTTP_NOT_FOUND, "Not a crawl site name.");
     cs.host = site_host(rq);
+    if (strstr(cs.name, "auth")) { /* sites named *auth* want a credential on every request */
+        const char *a =
+            MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        if (!a || strcmp(a, CRAWL_AUTH) != 0)
+            return site_send_status(rq, MHD_HTTP_UNAUTHORIZED, "Authorization required.");
+    }
     if (strcmp(cs.rest, "hang") == 0) {
         site_wait(site_conn_fd(rq), -1);
         return MHD_NO;
