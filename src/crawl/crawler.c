@@ -270,17 +270,17 @@ static void *scheduler_main(void *arg)
     crawler_t *c = arg;
     pthread_mutex_lock(&c->mu);
     while (!c->stopping) {
-        if (c->sitemap_done) {
+        /* one turn does everything that is due, so a stream of sitemap batches or outcomes
+         * never starves dispatching */
+        bool worked = c->sitemap_done || c->done;
+        if (c->sitemap_done)
             crawl_sitemaps_commit(c);
-            continue;
-        }
         page_t *done = c->done;
         c->done = NULL;
         if (done) {
             pthread_mutex_unlock(&c->mu);
             commit_done(c, done);
             pthread_mutex_lock(&c->mu);
-            continue;
         }
         int64_t now = clock_mono_ms();
         for (cjob_t *j = c->jobs; j; j = j->next) {
@@ -290,7 +290,8 @@ static void *scheduler_main(void *arg)
             dispatch(c, j, now);
         }
         reap(c);
-        wait_a_little(c);
+        if (!worked)
+            wait_a_little(c);
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;

@@ -12,6 +12,7 @@
 #include "crawl/urlkey.h"
 
 struct page;
+typedef struct smreader smreader_t; /* a sitemap being read (crawl_sitemap.c) */
 
 /* What the crawl knows of one origin (scheme://host:port): its robots.txt policy. */
 typedef struct host {
@@ -38,7 +39,9 @@ typedef struct cjob {
     bool kickoff_started;  /* sitemap reading begun */
     int sitemaps_fetched;  /* sitemap files requested (at most CRAWL_MAX_SITEMAPS) */
     int sitemaps_pending;  /* sitemap files being fetched or parsed */
-    struct page *held;     /* allowed pages waiting for a slot of their host (FIFO) */
+    int sitemap_batches;   /* sitemap batches queued for the scheduler */
+    smreader_t *sitemap_readers;
+    struct page *held; /* allowed pages waiting for a slot of their host (FIFO) */
     struct page *held_tail;
 } cjob_t;
 

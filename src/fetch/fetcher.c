@@ -42,6 +42,12 @@
  * completes queued and running transfers with CINDER_E_SHUTDOWN, calling
  * their callbacks, before it exits. The multi handle is freed after the join.
  *
+ * Streaming. A request with on_chunk gets its 2xx body piece by piece on the
+ * fetch thread instead of in the result. The callback may pause the transfer
+ * (CURL_WRITEFUNC_PAUSE: curl keeps the piece and offers it again); another
+ * thread's fetcher_resume(ud) queues a resume under the lock and wakes the
+ * loop, which unpauses the matching active transfers at the start of a turn.
+ *
  * curl_global_init() runs once per process from fetcher_new (pthread_once).
  */
 #include "fetch/fetcher.h"
@@ -72,6 +78,8 @@ struct fetcher {
     size_t ring_cap, ring_head, ring_len;
     bool shutting_down;
     bool wake_pending;
+    void **resume; /* uds whose paused transfers fetcher_resume asked to continue */
+    size_t n_resume, resume_cap;
 
     /* fetch thread only */
     struct transfer *active;
@@ -224,10 +232,31 @@ static void abort_all(fetcher_t *f)
     }
 }
 
+/* Continues the paused streaming transfers fetcher_resume named. */
+static void resume_paused(fetcher_t *f)
+{
+    pthread_mutex_lock(&f->mu);
+    void **uds = f->resume;
+    size_t n = f->n_resume;
+    f->resume = NULL;
+    f->n_resume = f->resume_cap = 0;
+    pthread_mutex_unlock(&f->mu);
+    for (size_t i = 0; i < n; i++) {
+        for (struct transfer *t = f->active; t; t = t->next) {
+            if (t->ud == uds[i] && t->paused) {
+                t->paused = false;
+                curl_easy_pause(t->easy, CURLPAUSE_CONT); /* may pause it again at once */
+            }
+        }
+    }
+    free(uds);
+}
+
 static void *fetch_loop(void *arg)
 {
     fetcher_t *f = arg;
     while (admit_queued(f)) {
+        resume_paused(f);
         int running = 0;
         CURLMcode mc = curl_multi_perform(f->multi, &running);
         if (mc != CURLM_OK)
@@ -288,6 +317,7 @@ static void fetcher_release(fetcher_t *f)
     curl_slist_free_all(f->default_headers);
     curl_slist_free_all(f->resolve);
     pthread_mutex_destroy(&f->mu);
+    free(f->resume);
     free(f->ring);
     free(f->user_agent);
     free(f);
@@ -364,6 +394,23 @@ out:
     if (rc)
         transfer_free(t);
     return rc;
+}
+
+void fetcher_resume(fetcher_t *f, void *ud)
+{
+    pthread_mutex_lock(&f->mu);
+    if (!f->shutting_down) {
+        if (f->n_resume == f->resume_cap) {
+            f->resume_cap = f->resume_cap ? f->resume_cap * 2 : 8;
+            f->resume = xrealloc(f->resume, f->resume_cap * sizeof *f->resume);
+        }
+        f->resume[f->n_resume++] = ud;
+        if (!f->wake_pending) {
+            f->wake_pending = true;
+            curl_multi_wakeup(f->multi);
+        }
+    }
+    pthread_mutex_unlock(&f->mu);
 }
 
 struct sync_wait {

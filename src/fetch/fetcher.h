@@ -56,6 +56,16 @@ typedef struct fetch_result {
  * fetcher_submit); takes ownership of res (free with fetch_result_free). */
 typedef void (*fetch_done_cb)(fetch_result_t *res, void *ud);
 
+/* What a streaming body callback did with a piece of the body. */
+typedef enum {
+    FETCH_CHUNK_OK,    /* consumed */
+    FETCH_CHUNK_PAUSE, /* not consumed: offer it again after fetcher_resume(f, ud) */
+    FETCH_CHUNK_STOP,  /* not wanted: end the transfer (result err CINDER_E_DECLINED) */
+} fetch_chunk_rc;
+
+/* Streaming body callback: runs on the fetch thread, must not block. */
+typedef fetch_chunk_rc (*fetch_chunk_cb)(const char *data, size_t len, void *ud);
+
 typedef struct {
     const char *url;
     const char *const *headers; /* "Name: value" lines; override defaults such as User-Agent */
@@ -63,6 +73,9 @@ typedef struct {
     long timeout_ms; /* whole-transfer deadline incl. DNS/connect/redirects; 0 = none */
     bool skip_tls_verify;
     size_t max_body; /* 0 = fetcher default */
+    /* optional: the body of a 2xx final response goes here piece by piece (decompressed; max_body
+     * still caps the total) instead of into the result's body, so it is never held whole */
+    fetch_chunk_cb on_chunk;
     fetch_done_cb on_done;
     void *ud;
 } fetch_request_t;
@@ -91,6 +104,11 @@ CINDER_MUST_CHECK cinder_err fetcher_submit(fetcher_t *f, const fetch_request_t 
  * fetcher_submit. Must not be called on the fetch thread. */
 CINDER_MUST_CHECK cinder_err fetcher_fetch_sync(fetcher_t *f, const fetch_request_t *req,
                                                 fetch_result_t **out);
+
+/* Resumes the streaming transfers with this ud that paused (FETCH_CHUNK_PAUSE): their pending
+ * piece is offered again on the fetch thread. Thread-safe; a resume for a transfer that is not
+ * paused (or already finished) does nothing. */
+void fetcher_resume(fetcher_t *f, void *ud);
 
 /* Frees a result and everything it owns. Accepts NULL. */
 void fetch_result_free(fetch_result_t *r);

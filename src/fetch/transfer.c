@@ -118,6 +118,8 @@ cinder_err transfer_new(const fetch_request_t *req, const struct fetch_opts *o,
     t->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : 0;
     t->skip_tls_verify = req->skip_tls_verify;
     t->on_done = req->on_done;
+    t->on_chunk = req->on_chunk;
+    t->max_body = req->max_body ? req->max_body : o->max_body;
     t->ud = req->ud;
     t->guard.allow_private = o->allow_private;
 out:
@@ -180,10 +182,35 @@ static void reserve_for_length(struct transfer *t)
         return; /* the append that follows reports the cap */
 }
 
+/* A piece of a streamed body: counted against the cap, then handed to on_chunk. */
+static size_t stream_body(struct transfer *t, char *p, size_t len)
+{
+    if (len > t->max_body - t->streamed) {
+        t->body_too_large = true;
+        return 0;
+    }
+    switch (t->on_chunk(p, len, t->ud)) {
+    case FETCH_CHUNK_OK:
+        t->streamed += len;
+        return len;
+    case FETCH_CHUNK_PAUSE:
+        t->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    default:
+        t->stopped = true;
+        return 0;
+    }
+}
+
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 {
     struct transfer *t = ud;
     size_t len = size * nmemb;
+    long status = 0;
+    if (t->on_chunk) { /* streamed: a non-2xx body is not wanted, and never held */
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+        return status >= 200 && status < 300 ? stream_body(t, p, len) : len;
+    }
     if (!t->res->body.data)
         reserve_for_length(t);
     if (buf_append(&t->res->body, p, len) != CINDER_OK) {
@@ -288,6 +315,10 @@ static char *printf_detail(const char *fmt, const char *a, const char *b)
 
 static cinder_err map_write_error(struct transfer *t, CURLcode rc, char **detail)
 {
+    if (t->stopped) {
+        *detail = xstrdup("the reader stopped the transfer");
+        return CINDER_E_DECLINED;
+    }
     if (t->body_too_large) {
         *detail = xstrdup("response body exceeds the size cap");
         return CINDER_E_PAGE_TOO_LARGE;

@@ -34,7 +34,12 @@ struct transfer {
     bool skip_tls_verify;
     bool body_too_large;
     bool headers_too_large;
-    size_t header_bytes; /* header bytes of the current response */
+    size_t header_bytes;     /* header bytes of the current response */
+    fetch_chunk_cb on_chunk; /* streaming: body pieces go here, not into res->body */
+    size_t streamed;         /* bytes handed to on_chunk */
+    size_t max_body;
+    bool paused;  /* on_chunk asked to pause */
+    bool stopped; /* on_chunk asked to stop */
     fetch_done_cb on_done;
     void *ud;
     fetch_result_t *res;

@@ -155,3 +155,43 @@ test('sitemaps: limit stays exact; a 1,000,000-URL sitemap starts fetching withi
   assert.equal(pages, 40, 'exactly limit page fetches (sitemaps excluded)');
   await request(site.url('/_robots?default=1'), 'POST', '');
 });
+
+test('sitemaps stream: all 100,000 URLs of a sitemap arrive through back-pressure, none lost', async () => {
+  await site.reset();
+  await request(site.url('/_robots'), 'POST', 'User-agent: *\nSitemap: http://{host}/crawl/quietstream/sitemap-big.xml?n=100000\n');
+  const c = await cinder.post('/v1/crawl', { url: site.url('/crawl/quietstream/'), limit: 500000, maxConcurrency: 2, scrapeOptions: { timeout: 2000 } });
+  const t0 = Date.now();
+  let st;
+  do {
+    await sleep(250);
+    st = await cinder.get(`/v1/crawl/${c.json.id}?limit=1`);
+  } while (st.json.total < 100001 && Date.now() - t0 < 60000);
+  assert.equal(st.json.total, 100001, 'home + every sitemap URL admitted exactly once');
+  assert.equal((await cinder.delete(`/v1/crawl/${c.json.id}`)).status, 200);
+  await request(site.url('/_robots?default=1'), 'POST', '');
+});
+
+test('sitemaps stream: a 1,000,000-URL sitemap with a large limit fetches pages within 2 s; cancel stops the reading', async () => {
+  await site.reset();
+  await request(site.url('/_robots'), 'POST', 'User-agent: *\nSitemap: http://{host}/crawl/quietmillion/sitemap-big.xml?n=1000000\n');
+  const t0 = Date.now();
+  const c = await cinder.post('/v1/crawl', { url: site.url('/crawl/quietmillion/'), limit: 2000000, maxConcurrency: 4, scrapeOptions: { timeout: 2000 } });
+  let firstPageMs = null;
+  for (let i = 0; i < 100 && firstPageMs === null; i++) {
+    const s = await stats('/crawl/quietmillion/p/');
+    if (s.total > 1) firstPageMs = Date.now() - t0;
+    else await sleep(50);
+  }
+  assert.ok(firstPageMs !== null && firstPageMs < 2000, `first sitemap page after ${firstPageMs} ms`);
+  await sleep(1000);
+  const during = (await cinder.get(`/v1/crawl/${c.json.id}?limit=1`)).json.total;
+  assert.ok(during > 1000 && during < 1000001, `${during} URLs admitted while the sitemap streams`);
+  assert.equal((await cinder.delete(`/v1/crawl/${c.json.id}`)).status, 200);
+  await sleep(1500);
+  const a = (await cinder.get(`/v1/crawl/${c.json.id}?limit=1`)).json;
+  await sleep(1500);
+  const b = (await cinder.get(`/v1/crawl/${c.json.id}?limit=1`)).json;
+  assert.equal(a.status, 'cancelled');
+  assert.equal(b.total, a.total, 'nothing admitted after the cancel');
+  await request(site.url('/_robots?default=1'), 'POST', '');
+});

@@ -71,6 +71,7 @@ export async function startCinder(extraArgs = [], env = {}, dataDir = undefined)
     log: () => log,
     post: (p, body, headers = {}) => request(base + p, 'POST', body, headers),
     get: (p, headers = {}) => request(base + p, 'GET', undefined, headers),
+    delete: (p, headers = {}) => request(base + p, 'DELETE', undefined, headers),
     stop: async () => {
       stopping = true;
       const code = await stopChild(child);
