@@ -10,7 +10,9 @@
  *
  * Threads: the host table is guarded by the crawler mutex; the robots.txt fetch completes on
  * the fetch thread, which parses outside the mutex and then publishes the policy under it. A
- * published robots_t is immutable and lives until the crawl is freed.
+ * published robots_t is immutable; it lives until the crawl is freed or its origin is evicted
+ * (at most CRAWL_MAX_HOSTS origins are kept per crawl, least recently used goes first), so
+ * callers use it only while they hold the mutex.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,17 +47,56 @@ bool crawl_origin_of(const char *url, char *out, size_t len)
     return true;
 }
 
+static void host_free(host_t *h)
+{
+    while (h->parked) { /* only at shutdown: the store still lists them as running */
+        page_t *p = h->parked;
+        h->parked = p->next;
+        crawl_page_free(p);
+    }
+    robots_free(h->robots);
+    free(h->origin);
+    free(h);
+}
+
+/* Forgets the least recently used origin that has no page waiting and no robots.txt fetch in
+ * flight (its policy is fetched again if the crawl meets the origin again). */
+static void evict_one(cjob_t *j)
+{
+    host_t **victim = NULL;
+    for (host_t **hp = &j->hosts; *hp; hp = &(*hp)->next)
+        if (!(*hp)->parked && !(*hp)->fetching)
+            victim = hp;
+    if (!victim)
+        return;
+    host_t *h = *victim;
+    *victim = h->next;
+    host_free(h);
+    j->n_hosts--;
+}
+
+/* The origin's entry (moved to the front: the list is kept in recency order), or with create a
+ * new one; at most CRAWL_MAX_HOSTS are kept per crawl. */
 static host_t *host_get(cjob_t *j, const char *origin, bool create)
 {
-    for (host_t *h = j->hosts; h; h = h->next)
-        if (!strcmp(h->origin, origin))
+    for (host_t **hp = &j->hosts; *hp; hp = &(*hp)->next) {
+        host_t *h = *hp;
+        if (!strcmp(h->origin, origin)) {
+            *hp = h->next;
+            h->next = j->hosts;
+            j->hosts = h;
             return h;
+        }
+    }
     if (!create)
         return NULL;
+    if (j->n_hosts >= CRAWL_MAX_HOSTS)
+        evict_one(j);
     host_t *h = xcalloc(1, sizeof *h);
     h->origin = xstrdup(origin);
     h->next = j->hosts;
     j->hosts = h;
+    j->n_hosts++;
     return h;
 }
 
@@ -73,15 +114,9 @@ void crawl_hosts_free(cjob_t *j)
     while (j->hosts) {
         host_t *h = j->hosts;
         j->hosts = h->next;
-        while (h->parked) { /* only at shutdown: the store still lists them as running */
-            page_t *p = h->parked;
-            h->parked = p->next;
-            crawl_page_free(p);
-        }
-        robots_free(h->robots);
-        free(h->origin);
-        free(h);
+        host_free(h);
     }
+    j->n_hosts = 0;
 }
 
 typedef struct {
@@ -185,12 +220,14 @@ void crawl_robots_tick(crawler_t *c, cjob_t *j, int64_t now_mono)
         if (j->cancelled || h->robots) {
             page_t *p = h->parked;
             h->parked = NULL;
-            while (p) {
+            while (p) { /* decided here, not through host_get, which reorders the list */
                 page_t *next = p->next;
                 if (j->cancelled)
                     crawl_page_skip(c, p, "cancelled");
+                else if (j->opts.ignore_robots || robots_allows(h->robots, p->item.url))
+                    crawl_fetch_page(c, p);
                 else
-                    crawl_robots_route(c, j, p);
+                    crawl_page_skip(c, p, "robots");
                 p = next;
             }
         } else if (!h->fetching && now_mono >= h->retry_at_ms) {

@@ -35,17 +35,19 @@ typedef struct cjob {
     int running;           /* pages claimed and not yet recorded */
     bool cancelled;        /* no new fetch may start */
     int64_t next_start_ms; /* pacing for `delay` */
-    host_t *hosts;         /* guarded by the crawler mutex */
-    bool kickoff_started;  /* sitemap reading begun */
-    int sitemaps_fetched;  /* sitemap files requested (at most CRAWL_MAX_SITEMAPS) */
-    int sitemaps_pending;  /* sitemap files being fetched or parsed */
-    int sitemap_batches;   /* sitemap batches queued for the scheduler */
+    host_t *hosts;         /* guarded by the crawler mutex; most recently used first */
+    int n_hosts;
+    bool kickoff_started; /* sitemap reading begun */
+    int sitemaps_fetched; /* sitemap files requested (at most CRAWL_MAX_SITEMAPS) */
+    int sitemaps_pending; /* sitemap files being fetched or parsed */
+    int sitemap_batches;  /* sitemap batches queued for the scheduler */
     smreader_t *sitemap_readers;
     struct page *held; /* allowed pages waiting for a slot of their host (FIFO) */
     struct page *held_tail;
 } cjob_t;
 
 #define CRAWL_MAX_SITEMAPS 20
+#define CRAWL_MAX_HOSTS    1024 /* robots.txt policies kept per crawl */
 
 /* URLs read from a sitemap, handed to the scheduler to admit (one batch at a time). */
 typedef struct smbatch {
