@@ -106,13 +106,16 @@ static void write_doc(writer_t *w, json_t *doc)
     w->written++;
 }
 
-/* Writes documents that finished since the last call. */
-static void drain(engine_t *e, const char *id, writer_t *w)
+#define DRAIN_PAGE 200
+
+/* Writes up to DRAIN_PAGE documents that finished since the last call; returns how many. */
+static size_t drain(engine_t *e, const char *id, writer_t *w)
 {
     char **docs = NULL;
     size_t n = 0;
-    if (store_docs_page(engine_store(e), id, w->written, 200, 32u << 20, &docs, &n) != CINDER_OK)
-        return;
+    if (store_docs_page(engine_store(e), id, w->written, DRAIN_PAGE, 32u << 20, &docs, &n) !=
+        CINDER_OK)
+        return 0;
     for (size_t i = 0; i < n; i++) {
         json_error_t err;
         json_t *d = json_loads(docs[i], 0, &err);
@@ -121,6 +124,7 @@ static void drain(engine_t *e, const char *id, writer_t *w)
         json_decref(d);
     }
     store_docs_free(docs, n);
+    return n;
 }
 
 static void progress(const store_job_t *j, int64_t start_ms, bool final)
@@ -144,7 +148,8 @@ static void follow(engine_t *e, const char *id, writer_t *w, store_job_t *job)
             cancelled = crawler_cancel(engine_crawler(e), id, &n) == CINDER_OK;
             fprintf(stderr, "\ncancelled: %lld queued page(s) dropped\n", (long long)n);
         }
-        drain(e, id, w);
+        while (drain(e, id, w) == DRAIN_PAGE) /* catch up before sleeping */
+            ;
         memset(job, 0, sizeof *job);
         if (store_job_get(engine_store(e), id, job) != CINDER_OK)
             return;
