@@ -24,6 +24,9 @@ TEST_PKGS=(
   valgrind
   openssl                   # a throwaway TLS server for the SSL-error test
   nghttp2-server            # nghttpd: an HTTP/2 server for the HTTP/2 test
+  nginx-light               # bench/crawl.sh: serves the generated site on loopback
+  wget2                     # bench/crawl.sh: the crawler cinder is compared with
+  time                      # /usr/bin/time: CPU seconds and peak RSS in the benchmarks
 )
 
 want=("${BUILD_PKGS[@]}")
