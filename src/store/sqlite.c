@@ -65,14 +65,36 @@ int64_t sq_now_ms(void)
 
 sqlite3_stmt *sq_prepare(sq_t *s, const char *sql)
 {
+    size_t i = 0;
+    for (; i < SQ_STMT_CACHE && s->stmts[i].sql; i++)
+        if (s->stmts[i].sql == sql)
+            return s->stmts[i].st;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
         sq_err(s, rc, sql);
         sqlite3_finalize(st);
         return NULL;
     }
+    if (i < SQ_STMT_CACHE) {
+        s->stmts[i].sql = sql;
+        s->stmts[i].st = st;
+    }
     return st;
+}
+
+void sq_done(sq_t *s, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < SQ_STMT_CACHE && s->stmts[i].sql; i++) {
+        if (s->stmts[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    }
+    sqlite3_finalize(st);
 }
 
 cinder_err sq_exec(sq_t *s, const char *sql)
@@ -143,7 +165,10 @@ static cinder_err sq_open(const char *dir, void **impl)
         goto out;
     }
     sqlite3_busy_timeout(s->db, 5000);
-    sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+    sqlite3_exec(s->db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                 "PRAGMA cache_size=-16384;",
+                 NULL, NULL, NULL);
     rc = migrate(s);
 out:
     buf_cleanup(&path);
@@ -162,6 +187,8 @@ static void sq_close(void *impl)
     sq_t *s = impl;
     if (!s)
         return;
+    for (size_t i = 0; i < SQ_STMT_CACHE && s->stmts[i].sql; i++)
+        sqlite3_finalize(s->stmts[i].st);
     sqlite3_close(s->db);
     if (s->z_ready)
         deflateEnd(&s->z);

@@ -15,18 +15,29 @@
 
 #include "store/store.h"
 
+#define SQ_STMT_CACHE 32
+
 typedef struct {
     sqlite3 *db;
-    pthread_mutex_t mu; /* held for every statement sequence and transaction */
-    z_stream z;         /* document compressor, reused (guarded by mu) */
+    struct {
+        const char *sql; /* the statement's text (a string literal: compared by address) */
+        sqlite3_stmt *st;
+    } stmts[SQ_STMT_CACHE]; /* prepared once, reused (guarded by mu) */
+    pthread_mutex_t mu;     /* held for every statement sequence and transaction */
+    z_stream z;             /* document compressor, reused (guarded by mu) */
     bool z_ready;
 } sq_t;
 
 /* Logs and maps a SQLite result code (OK/DONE/ROW are CINDER_OK). */
 cinder_err sq_err(sq_t *s, int rc, const char *what);
 
-/* Prepares sql (caller holds s->mu); NULL on error (logged). */
+/* The prepared statement for sql, a string literal (cached by its address: prepared once per
+ * connection); NULL on error (logged). Caller holds s->mu and hands it back with sq_done. */
 sqlite3_stmt *sq_prepare(sq_t *s, const char *sql);
+
+/* Resets a statement from sq_prepare for its next use (or finalizes one that is not cached).
+ * Accepts NULL. */
+void sq_done(sq_t *s, sqlite3_stmt *st);
 
 /* Runs sql through sqlite3_exec (caller holds s->mu). */
 cinder_err sq_exec(sq_t *s, const char *sql);

@@ -60,7 +60,7 @@ static cinder_err read_state(sq_t *s, const char *job_id, job_state_t *js)
         js->next_seq = sqlite3_column_int64(st, 4);
         js->found = true;
     }
-    sqlite3_finalize(st);
+    sq_done(s, st);
     return rc == SQLITE_ROW ? CINDER_OK : rc == SQLITE_DONE ? CINDER_E_NOT_FOUND : CINDER_E_STORE;
 }
 
@@ -77,7 +77,7 @@ static cinder_err write_state(sq_t *s, const char *job_id, const job_state_t *js
     sqlite3_bind_int64(st, 4, js->failed);
     sqlite3_bind_text(st, 5, job_id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sq_done(s, st);
     return sq_err(s, rc, "write job counters");
 }
 
@@ -116,7 +116,7 @@ static cinder_err add_locked(sq_t *s, const char *job_id, const store_item_new_t
             (*admitted)++;
         }
     }
-    sqlite3_finalize(st);
+    sq_done(s, st);
     return rc;
 }
 
@@ -166,8 +166,8 @@ static cinder_err claim_locked(sq_t *s, const char *job_id, size_t max, int64_t 
         sqlite3_bind_int64(upd, 2, it->seq);
         rc = sq_err(s, sqlite3_step(upd), "claim item");
     }
-    sqlite3_finalize(sel);
-    sqlite3_finalize(upd);
+    sq_done(s, sel);
+    sq_done(s, upd);
     return rc;
 }
 
@@ -209,7 +209,7 @@ static cinder_err settle(sq_t *s, const char *job_id, const store_item_result_t 
     sqlite3_bind_int64(st, 9, r->seq);
     cinder_err rc = sq_err(s, sqlite3_step(st), "settle item");
     *changed = !rc && sqlite3_changes(s->db) == 1;
-    sqlite3_finalize(st);
+    sq_done(s, st);
     return rc;
 }
 
@@ -225,7 +225,7 @@ static cinder_err put_doc(sq_t *s, const char *job_id, const store_item_result_t
     sq_bind_doc(s, st, 3, r->doc ? r->doc : "{}", r->doc ? r->doc_len : 2);
     sqlite3_bind_int64(st, 6, r->seq);
     cinder_err rc = sq_err(s, sqlite3_step(st), "insert document");
-    sqlite3_finalize(st);
+    sq_done(s, st);
     if (!rc)
         js->completed++;
     return rc;
@@ -246,7 +246,7 @@ static int key_status(sq_t *s, const char *job_id, const char *key, int64_t *seq
         status = sqlite3_column_int(st, 0);
         *seq = sqlite3_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    sq_done(s, st);
     return status;
 }
 
@@ -268,7 +268,7 @@ static bool lock_redirect_target(sq_t *s, const char *job_id, const store_item_r
             if (sqlite3_step(up) == SQLITE_DONE && js->admitted > 0)
                 js->admitted--;
         }
-        sqlite3_finalize(up);
+        sq_done(s, up);
     } else if (st < 0) {
         store_item_new_t lock = {r->final_url ? r->final_url : r->final_key, r->final_key, 0,
                                  "redirect_target"};
@@ -344,7 +344,7 @@ static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, int
     sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
     cinder_err rc = sq_err(s, sqlite3_step(st), "cancel items");
     *cancelled = rc ? 0 : sqlite3_changes(s->db);
-    sqlite3_finalize(st);
+    sq_done(s, st);
     if (rc)
         return rc;
     st = sq_prepare(s, "UPDATE jobs SET status = 4, cancelled_ms = ?1, finished_ms = ?1, "
@@ -356,7 +356,7 @@ static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, int
     sqlite3_bind_int64(st, 2, *cancelled);
     sqlite3_bind_text(st, 3, job_id, -1, SQLITE_STATIC);
     rc = sq_err(s, sqlite3_step(st), "cancel job");
-    sqlite3_finalize(st);
+    sq_done(s, st);
     return rc;
 }
 
@@ -374,7 +374,7 @@ static cinder_err job_status_locked(sq_t *s, const char *job_id, int64_t now_ms,
                        (*status > JOB_RUNNING && sqlite3_column_int64(st, 2) <= now_ms);
         rc = expired ? CINDER_E_EXPIRED : CINDER_OK;
     }
-    sqlite3_finalize(st);
+    sq_done(s, st);
     return rc;
 }
 
@@ -425,7 +425,7 @@ cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t lim
             (*n)++;
         }
     }
-    sqlite3_finalize(st);
+    sq_done(s, st);
     pthread_mutex_unlock(&s->mu);
     if (rc) {
         store_docs_free(*docs, *n);
@@ -468,7 +468,7 @@ cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_ite
         if (!e->finished_ms)
             e->finished_ms = sqlite3_column_int64(st, 7);
     }
-    sqlite3_finalize(st);
+    sq_done(s, st);
     pthread_mutex_unlock(&s->mu);
     return st ? CINDER_OK : CINDER_E_STORE;
 }
@@ -491,7 +491,7 @@ cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n)
         }
         (*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
     }
-    sqlite3_finalize(st);
+    sq_done(s, st);
     pthread_mutex_unlock(&s->mu);
     return st ? CINDER_OK : CINDER_E_STORE;
 }

@@ -185,9 +185,9 @@ CINDER_MUST_CHECK cinder_err store_items_claim(store_t *st, const char *job_id, 
  * next position in the job's finish order; failed items keep their reason; ITEM_PENDING puts the
  * item back for a retry; links found are offered as by store_items_add under limit. A redirect
  * target's key is locked: a pending item with that key is dropped (freeing its budget), and when
- * a document for that key already exists this page is recorded as a skipped "duplicate". Outcomes for
- * items that are no longer running (e.g. cancelled) are ignored, but a document that finished is
- * still kept. */
+ * a document for that key already exists this page is recorded as a skipped "duplicate". Outcomes
+ * for items that are no longer running (e.g. cancelled) are ignored, but a document that finished
+ * is still kept. */
 CINDER_MUST_CHECK cinder_err store_items_finish(store_t *st, const char *job_id,
                                                 const store_item_result_t *res, size_t n,
                                                 int64_t limit, int64_t now_ms);
