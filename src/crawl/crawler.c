@@ -459,6 +459,8 @@ cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int64_t result_t
     pthread_cond_init(&c->cv, NULL);
     resume_all(c);
     c->started = pthread_create(&c->thread, NULL, scheduler_main, c) == 0;
+    if (c->started)
+        pthread_setname_np(c->thread, "cinder-sched");
     if (!c->started) {
         crawler_free(c);
         return CINDER_E_NOMEM;

@@ -342,6 +342,7 @@ fetcher_t *fetcher_new(const fetcher_config_t *cfg)
     configure(f, &c);
     if (pthread_create(&f->thread, NULL, fetch_loop, f) != 0)
         goto fail;
+    pthread_setname_np(f->thread, "cinder-fetch");
     return f;
 fail:
     fetcher_release(f);

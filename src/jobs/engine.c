@@ -104,6 +104,8 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
     if (rc)
         goto out;
     e->reaper_running = pthread_create(&e->reaper, NULL, reaper_main, e) == 0;
+    if (e->reaper_running)
+        pthread_setname_np(e->reaper, "cinder-reaper");
 out:
     if (rc) {
         engine_free(e);

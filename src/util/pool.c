@@ -61,8 +61,10 @@ pool_t *pool_new(int nthreads, size_t qcap)
     p->ring = xcalloc(p->cap, sizeof *p->ring);
     p->nthreads = nthreads > 0 ? nthreads : 1;
     p->threads = xcalloc((size_t)p->nthreads, sizeof *p->threads);
-    for (int i = 0; i < p->nthreads; i++)
+    for (int i = 0; i < p->nthreads; i++) {
         pthread_create(&p->threads[i], NULL, worker_main, p);
+        pthread_setname_np(p->threads[i], "cinder-worker");
+    }
     return p;
 }
 
