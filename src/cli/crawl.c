@@ -2,10 +2,13 @@
  * cinder crawl URL: a crawl without a server, on the same engine. Documents are written as they
  * finish (one markdown file per page, or JSON lines); a progress line is shown on a terminal.
  *
- * Threads: the engine's threads do the crawl; the main thread polls the store every 200 ms and
- * writes documents. SIGINT sets a flag the main thread turns into a cancel.
+ * Threads: the engine's threads do the crawl and its worker threads write each document as it is
+ * built (crawl_opts_t.on_document; the store keeps the crawl's state, not the documents); the
+ * main thread polls the store every 200 ms for the progress line and the end. SIGINT sets a flag
+ * the main thread turns into a cancel.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,8 +70,11 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
+/* Documents arrive on the engine's worker threads (crawl_opts_t.on_document): the counter and
+ * the JSON lines file are guarded by mu; each markdown file is written outside it. */
 typedef struct {
     const crawl_cfg_t *cfg;
+    pthread_mutex_t mu;
     FILE *jsonl;
     int64_t written;
 } writer_t;
@@ -84,46 +90,41 @@ static void file_name(const char *url, int64_t n, char *out, size_t len)
     snprintf(out + k, len - (size_t)k, ".md");
 }
 
-static void write_doc(writer_t *w, json_t *doc)
+static void write_markdown(const char *dir, int64_t n, json_t *doc)
 {
+    const char *url =
+        json_string_value(json_object_get(json_object_get(doc, "metadata"), "sourceURL"));
+    char name[160], path[4200];
+    file_name(url ? url : "page", n, name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    const char *md = json_string_value(json_object_get(doc, "markdown"));
+    if (f) {
+        fputs(md ? md : "", f);
+        fclose(f);
+    }
+}
+
+/* crawl_opts_t.on_document: runs on a worker thread. */
+static void write_doc(json_t *doc, void *ud)
+{
+    writer_t *w = ud;
+    pthread_mutex_lock(&w->mu);
+    int64_t n = w->written++;
     if (w->jsonl) {
         json_dumpf(doc, w->jsonl, JSON_COMPACT);
         fputc('\n', w->jsonl);
     }
-    if (w->cfg->outdir) {
-        const char *url =
-            json_string_value(json_object_get(json_object_get(doc, "metadata"), "sourceURL"));
-        char name[160], path[4200];
-        file_name(url ? url : "page", w->written, name, sizeof name);
-        snprintf(path, sizeof path, "%s/%s", w->cfg->outdir, name);
-        FILE *f = fopen(path, "wb");
-        const char *md = json_string_value(json_object_get(doc, "markdown"));
-        if (f) {
-            fputs(md ? md : "", f);
-            fclose(f);
-        }
-    }
-    w->written++;
+    pthread_mutex_unlock(&w->mu);
+    if (w->cfg->outdir)
+        write_markdown(w->cfg->outdir, n, doc);
 }
 
-#define DRAIN_PAGE 200
-
-/* Writes up to DRAIN_PAGE documents that finished since the last call; returns how many. */
-static size_t drain(engine_t *e, const char *id, writer_t *w)
+static int64_t written(writer_t *w)
 {
-    char **docs = NULL;
-    size_t n = 0;
-    if (store_docs_page(engine_store(e), id, w->written, DRAIN_PAGE, 32u << 20, &docs, &n) !=
-        CINDER_OK)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        json_error_t err;
-        json_t *d = json_loads(docs[i], 0, &err);
-        if (d)
-            write_doc(w, d);
-        json_decref(d);
-    }
-    store_docs_free(docs, n);
+    pthread_mutex_lock(&w->mu);
+    int64_t n = w->written;
+    pthread_mutex_unlock(&w->mu);
     return n;
 }
 
@@ -148,13 +149,11 @@ static void follow(engine_t *e, const char *id, writer_t *w, store_job_t *job)
             cancelled = crawler_cancel(engine_crawler(e), id, &n) == CINDER_OK;
             fprintf(stderr, "\ncancelled: %lld queued page(s) dropped\n", (long long)n);
         }
-        while (drain(e, id, w) == DRAIN_PAGE) /* catch up before sleeping */
-            ;
         memset(job, 0, sizeof *job);
         if (store_job_get(engine_store(e), id, job) != CINDER_OK)
             return;
         bool done = job->status != JOB_RUNNING && job->status != JOB_QUEUED &&
-                    w->written >= job->completed &&
+                    written(w) >= job->completed &&
                     job->admitted - job->completed - job->failed - job->cancelled <= 0;
         if (tty || done)
             progress(job, start, done);
@@ -199,27 +198,31 @@ static int run(const crawl_cfg_t *cfg, const char *url, const char *data)
         fprintf(stderr, "cinder crawl: cannot open a store in %s\n", data);
         return 1;
     }
+    writer_t w = {cfg, PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+    w.jsonl = cfg->jsonl ? fopen(cfg->jsonl, "w") : NULL;
     crawl_opts_t o;
     fill_opts(cfg, url, &o);
+    o.on_document = write_doc;
+    o.on_document_ud = &w;
     char id[40], err[512] = "";
     cinder_err rc = crawler_start(engine_crawler(e), &o, id, err, sizeof err);
     int status = 0;
+    store_job_t job = {0};
     if (rc) {
         fprintf(stderr, "cinder crawl: %s\n", *err ? err : cinder_strerror(rc));
         status = 2;
     } else {
-        writer_t w = {cfg, NULL, 0};
-        w.jsonl = cfg->jsonl ? fopen(cfg->jsonl, "w") : NULL;
-        store_job_t job;
         follow(e, id, &w, &job);
+        status = job.status == JOB_COMPLETED ? 0 : 1;
+    }
+    engine_free(e); /* no worker writes after this */
+    if (!rc)
         fprintf(stderr, "crawl %s: %s, %lld page(s) written, %lld failed\n", id,
                 job_status_name(job.status), (long long)w.written, (long long)job.failed);
-        status = job.status == JOB_COMPLETED ? 0 : 1;
-        store_job_cleanup(&job);
-        if (w.jsonl)
-            fclose(w.jsonl);
-    }
-    engine_free(e);
+    store_job_cleanup(&job);
+    if (w.jsonl)
+        fclose(w.jsonl);
+    pthread_mutex_destroy(&w.mu);
     return status;
 }
 

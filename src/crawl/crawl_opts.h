@@ -32,6 +32,11 @@ typedef struct {
     int max_concurrency; /* pages in flight at once; 0: default */
     scrape_opts_t page;  /* scrapeOptions applied to every page */
     int api_version;
+    /* Optional, not persisted: receives each document on a worker thread as it is built (must be
+     * thread-safe; doc is borrowed for the call). The store then keeps an empty placeholder in
+     * its place: for the command line, which writes documents to files itself. */
+    void (*on_document)(json_t *doc, void *ud);
+    void *on_document_ud;
 } crawl_opts_t;
 
 /* Defaults for the API version (limit 10,000, v1 maxDepth 10, dedupe on, sitemap include). */

@@ -171,12 +171,22 @@ static void build_document(page_t *p)
     char id[UUID_STR_LEN];
     uuid_generate_v4(id);
     scrape_decorate(doc, id, f->status);
-    p->doc = json_dumps(doc, JSON_COMPACT);
+    if (j->opts.on_document)
+        j->opts.on_document(doc, j->opts.on_document_ud);
+    p->doc = j->opts.on_document ? xstrdup("{}") : json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     note_redirect(p);
     p->res.status = ITEM_SUCCEEDED;
     p->res.doc = p->doc;
     p->res.doc_len = p->doc ? strlen(p->doc) : 0;
+    char *packed = NULL; /* encoded here, in parallel, not by the store's single writer */
+    size_t plen = 0;
+    if (p->doc && store_doc_pack(p->c->st, p->doc, p->res.doc_len, &packed, &plen) == CINDER_OK) {
+        free(p->doc);
+        p->res.doc = p->doc = packed;
+        p->res.doc_len = plen;
+        p->res.doc_packed = true;
+    }
 }
 
 void crawl_page_outcome(page_t *p)

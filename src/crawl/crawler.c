@@ -321,6 +321,8 @@ static cjob_t *cjob_from_opts(const crawl_opts_t *o)
         cjob_free(j);
         return NULL;
     }
+    j->opts.on_document = o->on_document;
+    j->opts.on_document_ud = o->on_document_ud;
     return j;
 }
 

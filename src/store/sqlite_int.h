@@ -50,6 +50,13 @@ cinder_err sq_read_doc(sqlite3_stmt *st, int col, char **json, size_t *len);
  * Caller holds s->mu (the compressor is shared). */
 void sq_bind_doc(sq_t *s, sqlite3_stmt *st, int i, const char *json, size_t len);
 
+/* Bytes before the body in a document packed by store_doc_pack. */
+#define SQ_PACK_HEADER 9
+
+/* Binds a document packed by store_doc_pack as (compressed, raw_len, body) at index i; the
+ * packed bytes must outlive the statement's step. */
+void sq_bind_packed(sqlite3_stmt *st, int i, const char *packed, size_t len);
+
 /* Wall-clock now in ms. */
 int64_t sq_now_ms(void);
 

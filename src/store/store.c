@@ -60,6 +60,11 @@ cinder_err store_doc_put(store_t *st, const char *job_id, int64_t seq, const cha
     return st->ops->doc_put(st->impl, job_id, seq, json, len);
 }
 
+cinder_err store_doc_pack(store_t *st, const char *json, size_t len, char **out, size_t *out_len)
+{
+    return st->ops->doc_pack(st->impl, json, len, out, out_len);
+}
+
 cinder_err store_doc_get(store_t *st, const char *job_id, int64_t seq, char **json, size_t *len)
 {
     return st->ops->doc_get(st->impl, job_id, seq, json, len);

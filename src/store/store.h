@@ -9,6 +9,7 @@
 #ifndef CINDER_STORE_STORE_H
 #define CINDER_STORE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,8 +65,9 @@ typedef struct {
     int64_t not_before_ms; /* ITEM_PENDING: do not claim before this time */
     const char *final_url; /* ITEM_SUCCEEDED after a redirect: the URL reached, and its key; */
     const char *final_key; /* NULL when the page did not redirect */
-    const char *doc;       /* ITEM_SUCCEEDED: the document JSON */
-    size_t doc_len;
+    const char *doc;       /* ITEM_SUCCEEDED: the document JSON, or with doc_packed the bytes */
+    size_t doc_len;        /* store_doc_pack made of it */
+    bool doc_packed;
     const store_item_new_t *found; /* links discovered on the page */
     size_t n_found;
 } store_item_result_t;
@@ -122,6 +124,7 @@ struct store_ops {
     cinder_err (*items_errors)(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                                size_t *n);
     cinder_err (*jobs_active)(void *impl, job_kind kind, char ***ids, size_t *n);
+    cinder_err (*doc_pack)(void *impl, const char *json, size_t len, char **out, size_t *out_len);
 };
 
 /* The SQLite backend (default). */
@@ -208,6 +211,13 @@ CINDER_MUST_CHECK cinder_err store_job_cancel(store_t *st, const char *job_id, i
 CINDER_MUST_CHECK cinder_err store_docs_page(store_t *st, const char *job_id, int64_t skip,
                                              size_t limit, size_t max_bytes, char ***docs,
                                              size_t *n);
+
+/* Encodes a document the way the backend stores it (SQLite: deflated when large), so that the
+ * CPU work runs on the caller's thread instead of inside the store's single writer. Thread-safe;
+ * any thread. *out is heap memory (free it) to pass as store_item_result_t.doc with doc_packed
+ * set. */
+CINDER_MUST_CHECK cinder_err store_doc_pack(store_t *st, const char *json, size_t len, char **out,
+                                            size_t *out_len);
 
 /* Frees an array from store_docs_page. */
 void store_docs_free(char **docs, size_t n);
