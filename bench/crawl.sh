@@ -9,7 +9,7 @@
 # Usage: bench/crawl.sh [RUNS]                  (default 3)
 # Environment:
 #   N=20000 SEED=1        site size (pages, home page included) and generator seed
-#   CONCURRENCY=16        cinder --concurrency (and --host-connections, where cinder has it)
+#   CONCURRENCY=64        cinder --concurrency (and --host-connections, where cinder has it)
 #   WGET2_THREADS=5       wget2 --max-threads (wget2's own default)
 #   STRICT=1              exit 1 when a target is missed (default: report only)
 #   CINDER=build/cinder   the binary measured (built with `make build/cinder` when it is missing)
@@ -21,11 +21,11 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 N=${N:-20000}
 SEED=${SEED:-1}
-# cinder: 16 pages in flight. On the 2-core reference machine -c 8/16/32 took 14.1/13.9/15.0 s
-# for 20,000 pages with the CLI's document writer not capping the rate (with the cap, all three
-# took the same ~25 s): the engine's 2 parse workers and nginx share the 2 cores, so more pages
-# in flight only queue; 16 keeps the fetch loop fed while documents wait to be committed.
-CONCURRENCY=${CONCURRENCY:-16}
+# cinder: 64 pages in flight (and --host-connections 64). On the 2-core reference machine
+# -c 8/16/32/64/128/256 took 8.5/7.3/6.5/5.9/6.4/5.9 s for the 20,000 pages: with 2 parse
+# workers and nginx sharing the 2 cores, more pages in flight keep the workers fed while fetches
+# and commits wait; past 64 nothing is gained. (wget2 likewise runs at its fastest setting.)
+CONCURRENCY=${CONCURRENCY:-64}
 # wget2: its default of 5 threads, its fastest there (1/2/5/10 threads: 4.1-4.4/3.5-3.8/2.5-3.1/
 # 2.6-3.7 s for 20,000 pages into a tmpfs).
 WGET2_THREADS=${WGET2_THREADS:-5}
