@@ -6,3 +6,5 @@ bash scripts/install-deps.sh --test
 (cd tests/e2e && ([ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error))
 bash bench/convert.sh "${RUNS:-5}"
 bash bench/crawl.sh "${CRAWL_RUNS:-3}"
+bash bench/status.sh
+bash bench/memory.sh
