@@ -4,11 +4,15 @@
  * Threads: MyHTML parser instances are not thread-safe, so each thread gets
  * its own myhtml_t (single-threaded parse mode), created lazily and destroyed
  * by a pthread key destructor when the thread exits. Documents are owned by
- * the thread that parsed them.
+ * the thread that parsed them. Each thread also keeps one spare tree: a
+ * freed document's tree is cleaned and reused by the thread's next parse
+ * (creating a tree allocates all its memory pools), unless the document was
+ * large, so that one huge page does not pin its pools for the thread's life.
  */
 #include "html/dom.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <myhtml/myhtml.h>
@@ -17,8 +21,11 @@
 #include "html/nesting.h"
 #include "util/mem.h"
 
+#define SPARE_MAX_INPUT (1u << 20) /* trees of larger inputs are not kept */
+
 struct dom_doc {
     myhtml_tree_t *tree;
+    size_t input_len;
     buf_t guarded; /* the input rewritten by the nesting guard, when it had to */
 };
 
@@ -29,9 +36,17 @@ static pthread_key_t parser_key;
 static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
 static unsigned char tag_map[MyHTML_TAG_LAST_ENTRY + 1];
 
+typedef struct {
+    myhtml_t *m;
+    myhtml_tree_t *spare; /* a cleaned tree of m, or NULL */
+} parser_t;
+
 static void parser_destroy(void *p)
 {
-    myhtml_destroy(p);
+    parser_t *t = p;
+    myhtml_tree_destroy(t->spare);
+    myhtml_destroy(t->m);
+    free(t);
 }
 
 static void parser_key_init(void)
@@ -45,37 +60,54 @@ static void parser_key_init(void)
     tag_map[MyHTML_TAG__DOCTYPE] = DOM_TAG_DOCTYPE;
 }
 
-static myhtml_t *thread_parser(void)
+static parser_t *thread_parser(void)
 {
     pthread_once(&parser_once, parser_key_init);
-    myhtml_t *m = pthread_getspecific(parser_key);
-    if (m)
-        return m;
-    m = myhtml_create();
+    parser_t *t = pthread_getspecific(parser_key);
+    if (t)
+        return t;
+    myhtml_t *m = myhtml_create();
     if (!m || myhtml_init(m, MyHTML_OPTIONS_PARSE_MODE_SINGLE, 1, 0) != MyHTML_STATUS_OK) {
         myhtml_destroy(m);
         return NULL;
     }
-    pthread_setspecific(parser_key, m);
-    return m;
+    t = xcalloc(1, sizeof *t);
+    t->m = m;
+    pthread_setspecific(parser_key, t);
+    return t;
+}
+
+/* The thread's spare tree, or a new one. */
+static myhtml_tree_t *tree_take(parser_t *t)
+{
+    myhtml_tree_t *tree = t->spare;
+    t->spare = NULL;
+    if (tree)
+        return tree;
+    tree = myhtml_tree_create();
+    if (tree && myhtml_tree_init(tree, t->m) != MyHTML_STATUS_OK) {
+        myhtml_tree_destroy(tree);
+        tree = NULL;
+    }
+    return tree;
 }
 
 dom_doc_t *dom_parse(const char *html, size_t len)
 {
-    myhtml_t *m = thread_parser();
-    if (!m)
+    parser_t *t = thread_parser();
+    if (!t)
         return NULL;
     dom_doc_t *doc = xcalloc(1, sizeof *doc);
     buf_init(&doc->guarded, 0);
     if (!html)
         html = "";
+    doc->input_len = len;
     if (nesting_limit(html, len, NESTING_MAX_DEPTH, &doc->guarded)) {
         html = buf_str(&doc->guarded);
         len = doc->guarded.len;
     }
-    doc->tree = myhtml_tree_create();
-    if (!doc->tree || myhtml_tree_init(doc->tree, m) != MyHTML_STATUS_OK ||
-        myhtml_parse(doc->tree, MyENCODING_UTF_8, html, len) != MyHTML_STATUS_OK) {
+    doc->tree = tree_take(t);
+    if (!doc->tree || myhtml_parse(doc->tree, MyENCODING_UTF_8, html, len) != MyHTML_STATUS_OK) {
         dom_doc_free(doc);
         return NULL;
     }
@@ -86,7 +118,14 @@ void dom_doc_free(dom_doc_t *doc)
 {
     if (!doc)
         return;
-    myhtml_tree_destroy(doc->tree);
+    parser_t *t = pthread_getspecific(parser_key);
+    if (doc->tree && t && !t->spare && doc->input_len <= SPARE_MAX_INPUT &&
+        myhtml_tree_get_myhtml(doc->tree) == t->m) {
+        myhtml_tree_clean(doc->tree);
+        t->spare = doc->tree;
+    } else {
+        myhtml_tree_destroy(doc->tree);
+    }
     buf_cleanup(&doc->guarded);
     free(doc);
 }
