@@ -16,7 +16,7 @@ typedef struct {
     json_t *arr;
     strset_t *seen;
     size_t max;
-    const char *base;
+    url_resolver_t *res;
 } acc_t;
 
 static bool is_space(char c)
@@ -29,8 +29,14 @@ static bool acc_init(acc_t *a, const char *base, size_t max)
     a->arr = json_array();
     a->seen = strset_new(64);
     a->max = max ? max : LINKS_DEFAULT_MAX;
-    a->base = base;
+    a->res = url_resolver_new(base);
     return a->arr != NULL;
+}
+
+static void acc_cleanup(acc_t *a)
+{
+    strset_free(a->seen);
+    url_resolver_free(a->res);
 }
 
 static bool acc_full(const acc_t *a)
@@ -43,7 +49,7 @@ static void acc_add(acc_t *a, const char *ref, size_t len)
 {
     if (acc_full(a) || url_is_fragment_only(ref, len))
         return;
-    char *abs = url_resolve(a->base, ref, len);
+    char *abs = url_resolver_resolve(a->res, ref, len);
     if (abs && strset_add(a->seen, abs)) {
         json_t *s = json_string(abs);
         if (s)
@@ -56,7 +62,7 @@ json_t *links_extract(dom_doc_t *doc, const char *base_url, size_t max_links)
 {
     acc_t a;
     if (!acc_init(&a, base_url, max_links)) {
-        strset_free(a.seen);
+        acc_cleanup(&a);
         return NULL;
     }
     dom_node_t *root = dom_root(doc);
@@ -66,7 +72,7 @@ json_t *links_extract(dom_doc_t *doc, const char *base_url, size_t max_links)
         if (dom_tag_of(n) == DOM_TAG_A && (href = dom_attr(n, "href", &len)))
             acc_add(&a, href, len);
     }
-    strset_free(a.seen);
+    acc_cleanup(&a);
     return a.arr;
 }
 
@@ -129,12 +135,12 @@ json_t *links_images(dom_doc_t *doc, const char *base_url, size_t max)
 {
     acc_t a;
     if (!acc_init(&a, base_url, max)) {
-        strset_free(a.seen);
+        acc_cleanup(&a);
         return NULL;
     }
     dom_node_t *root = dom_root(doc);
     for (dom_node_t *n = root; n && !acc_full(&a); n = dom_walk_next(root, n, false))
         image_node(&a, n);
-    strset_free(a.seen);
+    acc_cleanup(&a);
     return a.arr;
 }

@@ -85,89 +85,6 @@ static bool has_scheme(const char *s, size_t len, const char *scheme)
     return len >= n && strncasecmp(s, scheme, n) == 0;
 }
 
-/* A reference url_resolve would return unchanged once joined: printable ASCII without
- * characters it percent-encodes, no dot segments, no empty query or fragment. */
-static bool url_clean(const char *s, size_t n)
-{
-    for (size_t j = 0; j < n; j++) {
-        unsigned char c = (unsigned char)s[j];
-        char next = j + 1 < n ? s[j + 1] : '\0';
-        if (c <= 0x20 || c >= 0x7f || strchr("\\\"<>`{}|^%", c))
-            return false;
-        if (c == '.' && (j == 0 || s[j - 1] == '/') && (!next || strchr("/?#.", next)))
-            return false;
-    }
-    return n && s[n - 1] != '?' && s[n - 1] != '#' && !memmem(s, n, "?#", 2);
-}
-
-/* Length of "http://" or "https://" at s (lower case only), else 0. */
-static size_t http_prefix(const char *s, size_t n)
-{
-    if (n > 8 && memcmp(s, "https://", 8) == 0)
-        return 8;
-    return n > 7 && memcmp(s, "http://", 7) == 0 ? 7 : 0;
-}
-
-/* "http(s)://host/..." with a lower-case host and no port or user: already normalised. */
-static bool url_normal_abs(const char *s, size_t n)
-{
-    size_t i = http_prefix(s, n), h = i;
-    while (i && i < n &&
-           (md_is_digit((unsigned char)s[i]) || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '.' ||
-            s[i] == '-'))
-        i++;
-    return i > h && i < n && s[i] == '/';
-}
-
-/* The origin of base_url ("https://host:port"), from its normalised "origin/", or NULL. */
-static char *base_origin(const char *base)
-{
-    char *o = url_resolve(base, "/", 1);
-    size_t n = o ? strlen(o) : 0, p = o ? http_prefix(o, n) : 0;
-    if (!p || o[n - 1] != '/' || memchr(o + p, '/', n - p - 1)) {
-        free(o);
-        return NULL;
-    }
-    o[n - 1] = '\0';
-    return o;
-}
-
-static char *join(const char *a, const char *b, size_t blen)
-{
-    size_t alen = strlen(a);
-    char *r = xmalloc(alen + blen + 1);
-    memcpy(r, a, alen);
-    memcpy(r + alen, b, blen);
-    r[alen + blen] = '\0';
-    return r;
-}
-
-/* Resolves the common cases without libcurl (a measured 2x on real pages): clean absolute
- * URLs, root-relative and plain relative paths, joined to the base's origin or directory.
- * Returns NULL when url_resolve is needed. */
-static char *url_fast(md_t *m, const char *ref, size_t len)
-{
-    size_t k = 0;
-    if (!m->url_init) {
-        m->url_init = true;
-        m->origin = base_origin(m->opt->base_url);
-        m->dir = url_resolve(m->opt->base_url, ".", 1);
-    }
-    if (!m->origin || !m->dir || !url_clean(ref, len))
-        return NULL;
-    if (url_normal_abs(ref, len))
-        return xstrndup(ref, len);
-    if (ref[0] == '/' && len > 1 && ref[1] != '/')
-        return join(m->origin, ref, len);
-    while (k < len && !strchr(":/?#", ref[k]))
-        k++;
-    if ((md_is_alpha((unsigned char)ref[0]) || md_is_digit((unsigned char)ref[0]) ||
-         ref[0] == '_' || ref[0] == '-') &&
-        (k >= len || ref[k] != ':'))
-        return join(m->dir, ref, len);
-    return NULL;
-}
-
 /* The absolute URL for ref (resolved against base_url when there is one), or NULL for an
  * empty or javascript: reference. Caller frees. */
 static char *make_url(md_t *m, const char *ref, size_t len)
@@ -178,9 +95,10 @@ static char *make_url(md_t *m, const char *ref, size_t len)
         return NULL;
     if (!m->opt->base_url)
         return xstrndup(ref, len);
-    if ((u = url_fast(m, ref, len)) || (u = url_resolve(m->opt->base_url, ref, len)))
-        return u;
-    return xstrndup(ref, len);
+    if (!m->resolver)
+        m->resolver = url_resolver_new(m->opt->base_url);
+    u = url_resolver_resolve(m->resolver, ref, len);
+    return u ? u : xstrndup(ref, len);
 }
 
 /* Renders content as the text of a link to url (owned: freed here). */
@@ -725,7 +643,6 @@ cinder_err md_convert(const dom_node_t *root, const md_options_t *opt, buf_t *ou
     }
     buf_cleanup(&m.scratch);
     free(m.spans);
-    free(m.origin);
-    free(m.dir);
+    url_resolver_free(m.resolver);
     return m.rc;
 }

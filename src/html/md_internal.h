@@ -19,6 +19,7 @@
 #include "html/dom.h"
 #include "html/markdown.h"
 #include "util/buf.h"
+#include "util/url.h"
 
 #define MD_MAX_DEPTH 512  /* element nesting rendered structurally; deeper is flattened */
 #define MD_MAX_SEGS  32   /* nested list items + blockquotes that get their own prefix */
@@ -93,11 +94,9 @@ typedef struct {
     long list_num;
     int list_step;
 
-    bool url_init; /* origin and dir computed from base_url */
-    char *origin;  /* "https://host" of base_url, or NULL */
-    char *dir;     /* base_url up to its last '/', or NULL */
-    buf_t scratch; /* code text */
-    int *spans;    /* per table column: rows still covered by a rowspan */
+    url_resolver_t *resolver; /* for base_url, created at the first link */
+    buf_t scratch;            /* code text */
+    int *spans;               /* per table column: rows still covered by a rowspan */
     int nspans;
 } md_t;
 

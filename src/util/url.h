@@ -16,6 +16,20 @@
  * refs that cannot be resolved. Caller frees. */
 char *url_resolve(const char *base, const char *ref, size_t len);
 
+/* Resolves many references against one base: the base is parsed once, and the common cases
+ * (clean absolute http(s) URLs, root-relative and plain relative paths) are joined without
+ * libcurl; the results are those url_resolve would give. Not thread-safe; one owner. */
+typedef struct url_resolver url_resolver_t;
+
+/* A resolver for base (copied; may be NULL: only absolute references resolve). Never NULL. */
+url_resolver_t *url_resolver_new(const char *base);
+
+/* url_resolve(base, ref, len) for the resolver's base. Caller frees. */
+char *url_resolver_resolve(url_resolver_t *r, const char *ref, size_t len);
+
+/* Frees the resolver. Accepts NULL. */
+void url_resolver_free(url_resolver_t *r);
+
 /* True when s starts with a URI scheme followed by ':' (e.g. "mailto:"). */
 bool url_has_scheme(const char *s, size_t len);
 

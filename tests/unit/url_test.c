@@ -48,3 +48,76 @@ TEST(url_normalize_http_checks)
     CHECK(url_normalize_http("ftp://example.com/", NULL) == NULL);
     CHECK(url_normalize_http("not a url", NULL) == NULL);
 }
+
+TEST(url_resolver_matches_url_resolve)
+{
+    static const char *const bases[] = {
+        "https://example.com/docs/guide/intro.html",
+        "http://Example.COM:8080/a/b/",
+        "https://x.io",
+        "https://example.com/a/b?q=1#f",
+        "not a url",
+        NULL,
+    };
+    static const char *const refs[] = {
+        "page.html",
+        "/root/x",
+        "//cdn.example.com/y",
+        "https://other.org/p?q=1",
+        "HTTPS://UP.org/Z",
+        "../up",
+        "./same",
+        ".",
+        "..",
+        "?only=query",
+        "#frag",
+        "",
+        "   ",
+        " spaced.html ",
+        "a b.html",
+        "caf\xc3\xa9.html",
+        "mailto:a@b.c",
+        "javascript:void(0)",
+        "JavaScript:x",
+        "tel:+1",
+        "x:y",
+        "_under",
+        "-dash",
+        "9lives",
+        "q?",
+        "p#",
+        "p?#",
+        "a/./b",
+        "a/../b",
+        "%20pre",
+        "with\ttab",
+        "line\nbreak",
+        "http://h.com",
+        "http://h.com/",
+        "https://h.com/a?b",
+        "/",
+        "//",
+        "///x",
+        "\\back",
+        "data:text/plain,hi",
+        "https://user:pw@h.com/",
+        "http://h.com:80/p",
+    };
+    for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++) {
+        url_resolver_t *r = url_resolver_new(bases[b]);
+        for (int pass = 0; pass < 2; pass++) { /* the second pass reuses the parsed base */
+            for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+                char *want = url_resolve(bases[b], refs[i], strlen(refs[i]));
+                char *got = url_resolver_resolve(r, refs[i], strlen(refs[i]));
+                if ((want == NULL) != (got == NULL) || (want && strcmp(want, got) != 0))
+                    test_fail(__FILE__, __LINE__, "base %s ref \"%s\": url_resolve %s, resolver %s",
+                              bases[b] ? bases[b] : "(null)", refs[i], want ? want : "(null)",
+                              got ? got : "(null)");
+                free(want);
+                free(got);
+            }
+        }
+        url_resolver_free(r);
+    }
+    url_resolver_free(NULL);
+}
