@@ -196,22 +196,44 @@ static bool normal_abs(const char *s, size_t n)
     return i > h && i < n && s[i] == '/';
 }
 
-/* The origin of the base ("https://host:port"), from its normalised "origin/", or NULL. */
-static char *base_origin(const char *base)
+/* Splits the base's normalised directory ("https://host:port/a/b/") into r->dir and r->origin
+ * ("https://host:port"); both stay NULL (no fast path) when the base is not such a URL. */
+static void base_parts(url_resolver_t *r)
 {
-    char *o = url_resolve(base, "/", 1);
-    size_t n = o ? strlen(o) : 0, p = o ? http_prefix(o, n) : 0;
-    if (!p || o[n - 1] != '/' || memchr(o + p, '/', n - p - 1)) {
-        free(o);
-        return NULL;
+    char *d = r->base ? url_resolve(r->base, ".", 1) : NULL;
+    size_t n = d ? strlen(d) : 0, p = d ? http_prefix(d, n) : 0;
+    const char *slash = p ? memchr(d + p, '/', n - p) : NULL;
+    if (!slash || d[n - 1] != '/') {
+        free(d);
+        return;
     }
-    o[n - 1] = '\0';
-    return o;
+    r->dir = d;
+    r->origin = xstrndup(d, (size_t)(slash - d));
 }
 
-static char *join(const char *a, const char *b, size_t blen)
+/* Joins the leading "./" and "../" segments of *ref onto the directory: returns the length of
+ * the directory prefix to keep (never above the origin's "/") and advances *ref past them. */
+static size_t pop_dots(const url_resolver_t *r, const char **ref, size_t *len)
 {
-    size_t alen = strlen(a);
+    size_t keep = strlen(r->dir), root = strlen(r->origin) + 1;
+    for (;;) {
+        if (*len >= 2 && memcmp(*ref, "./", 2) == 0) {
+            *ref += 2;
+            *len -= 2;
+        } else if (*len >= 3 && memcmp(*ref, "../", 3) == 0) {
+            *ref += 3;
+            *len -= 3;
+            if (keep > root) /* drop the last segment: "…/b/" → "…/" */
+                for (keep--; keep > root && r->dir[keep - 1] != '/'; keep--)
+                    ;
+        } else {
+            return keep;
+        }
+    }
+}
+
+static char *join(const char *a, size_t alen, const char *b, size_t blen)
+{
     char *r = xmalloc(alen + blen + 1);
     memcpy(r, a, alen);
     memcpy(r + alen, b, blen);
@@ -225,21 +247,25 @@ static char *resolve_fast(url_resolver_t *r, const char *ref, size_t len)
 {
     if (!r->fast_init) {
         r->fast_init = true;
-        r->origin = r->base ? base_origin(r->base) : NULL;
-        r->dir = r->origin ? url_resolve(r->base, ".", 1) : NULL;
+        base_parts(r);
     }
-    if (!r->origin || !r->dir || !ref_clean(ref, len))
+    if (!r->origin)
         return NULL;
-    if (normal_abs(ref, len))
+    if (ref_clean(ref, len) && normal_abs(ref, len))
         return xstrndup(ref, len);
-    if (ref[0] == '/' && len > 1 && ref[1] != '/')
-        return join(r->origin, ref, len);
+    if (ref_clean(ref, len) && ref[0] == '/' && len > 1 && ref[1] != '/')
+        return join(r->origin, strlen(r->origin), ref, len);
+    size_t keep = pop_dots(r, &ref, &len);
+    if (len == 0)
+        return join(r->dir, keep, "", 0);
+    if (!ref_clean(ref, len))
+        return NULL;
     size_t k = 0;
     while (k < len && !strchr(":/?#", ref[k]))
         k++;
     unsigned char c0 = (unsigned char)ref[0];
     if ((isalnum(c0) || c0 == '_' || c0 == '-') && (k >= len || ref[k] != ':'))
-        return join(r->dir, ref, len);
+        return join(r->dir, keep, ref, len);
     return NULL;
 }
 

@@ -57,6 +57,7 @@ TEST(url_resolver_matches_url_resolve)
         "https://x.io",
         "https://example.com/a/b?q=1#f",
         "not a url",
+        "https://h.com/d1/d2/d3/page",
         NULL,
     };
     static const char *const refs[] = {
@@ -102,6 +103,21 @@ TEST(url_resolver_matches_url_resolve)
         "data:text/plain,hi",
         "https://user:pw@h.com/",
         "http://h.com:80/p",
+        "../../../../../x",
+        "../",
+        "./",
+        "./../a",
+        "../a/./b",
+        ".././x",
+        "../..",
+        "../.",
+        "..//x",
+        "../?q",
+        "../#f",
+        "./?q",
+        "../x?q=1#f",
+        "../../a/b.html",
+        "../caf\xc3\xa9",
     };
     for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++) {
         url_resolver_t *r = url_resolver_new(bases[b]);
