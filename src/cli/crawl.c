@@ -4,7 +4,8 @@
  *
  * Threads: the engine's threads do the crawl and its worker threads write each document as it is
  * built (crawl_opts_t.on_document; the store keeps the crawl's state, not the documents); the
- * main thread polls the store every 200 ms for the progress line and the end. SIGINT sets a flag
+ * main thread polls the store every 20 ms for the end (the progress line is redrawn every
+ * 200 ms). SIGINT sets a flag
  * the main thread turns into a cancel.
  */
 #include <errno.h>
@@ -143,6 +144,7 @@ static void follow(engine_t *e, const char *id, writer_t *w, store_job_t *job)
 {
     bool tty = isatty(STDERR_FILENO), cancelled = false;
     int64_t start = clock_mono_ms();
+    unsigned ticks = 0;
     for (;;) {
         if (interrupted && !cancelled) {
             int64_t n = 0;
@@ -155,12 +157,12 @@ static void follow(engine_t *e, const char *id, writer_t *w, store_job_t *job)
         bool done = job->status != JOB_RUNNING && job->status != JOB_QUEUED &&
                     written(w) >= job->completed &&
                     job->admitted - job->completed - job->failed - job->cancelled <= 0;
-        if (tty || done)
+        if ((tty && ++ticks % 10 == 0) || done)
             progress(job, start, done);
         if (done)
             return;
         store_job_cleanup(job);
-        struct timespec ts = {0, 200 * 1000000L};
+        struct timespec ts = {0, 20 * 1000000L}; /* the end is noticed within 20 ms */
         nanosleep(&ts, NULL);
     }
 }
