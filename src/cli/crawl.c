@@ -9,6 +9,7 @@
  * the main thread turns into a cancel.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -78,6 +79,8 @@ typedef struct {
     pthread_mutex_t mu;
     FILE *jsonl;
     int64_t written;
+    int64_t write_errors; /* markdown files that could not be written */
+    int first_error;      /* errno of the first */
 } writer_t;
 
 /* "NNNNN-host_path.md" from a document's URL. */
@@ -91,19 +94,37 @@ static void file_name(const char *url, int64_t n, char *out, size_t len)
     snprintf(out + k, len - (size_t)k, ".md");
 }
 
-static void write_markdown(const char *dir, int64_t n, json_t *doc)
+/* Writes all of s to a new file at path; 0 or an errno value. */
+static int write_file(const char *path, const char *s, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    int err = 0;
+    while (len && !err) {
+        ssize_t k = write(fd, s, len);
+        if (k < 0 && errno != EINTR)
+            err = errno;
+        else if (k > 0) {
+            s += k;
+            len -= (size_t)k;
+        }
+    }
+    if (close(fd) != 0 && !err)
+        err = errno;
+    return err;
+}
+
+/* Writes the document's markdown as file n of dir; 0 or an errno value. */
+static int write_markdown(const char *dir, int64_t n, json_t *doc)
 {
     const char *url =
         json_string_value(json_object_get(json_object_get(doc, "metadata"), "sourceURL"));
     char name[160], path[4200];
     file_name(url ? url : "page", n, name, sizeof name);
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    const char *md = json_string_value(json_object_get(doc, "markdown"));
-    if (f) {
-        fputs(md ? md : "", f);
-        fclose(f);
-    }
+    json_t *md = json_object_get(doc, "markdown");
+    return write_file(path, md ? json_string_value(md) : "", md ? json_string_length(md) : 0);
 }
 
 /* crawl_opts_t.on_document: runs on a worker thread. */
@@ -117,8 +138,13 @@ static void write_doc(json_t *doc, void *ud)
         fputc('\n', w->jsonl);
     }
     pthread_mutex_unlock(&w->mu);
-    if (w->cfg->outdir)
-        write_markdown(w->cfg->outdir, n, doc);
+    int err = w->cfg->outdir ? write_markdown(w->cfg->outdir, n, doc) : 0;
+    if (err) {
+        pthread_mutex_lock(&w->mu);
+        if (!w->write_errors++)
+            w->first_error = err;
+        pthread_mutex_unlock(&w->mu);
+    }
 }
 
 static int64_t written(writer_t *w)
@@ -195,13 +221,19 @@ static int run(const crawl_cfg_t *cfg, const char *url, const char *data)
                           CINDER_USER_AGENT,
                           NULL,
                           (int)cfg->host_connections};
+    writer_t w = {cfg, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0};
+    w.jsonl = cfg->jsonl ? fopen(cfg->jsonl, "w") : NULL;
+    if (cfg->jsonl && !w.jsonl) {
+        fprintf(stderr, "cinder crawl: cannot write %s: %s\n", cfg->jsonl, strerror(errno));
+        return 2;
+    }
     engine_t *e = NULL;
     if (engine_new(&ec, &e)) {
         fprintf(stderr, "cinder crawl: cannot open a store in %s\n", data);
+        if (w.jsonl)
+            fclose(w.jsonl);
         return 1;
     }
-    writer_t w = {cfg, PTHREAD_MUTEX_INITIALIZER, NULL, 0};
-    w.jsonl = cfg->jsonl ? fopen(cfg->jsonl, "w") : NULL;
     crawl_opts_t o;
     fill_opts(cfg, url, &o);
     o.on_document = write_doc;
@@ -222,8 +254,15 @@ static int run(const crawl_cfg_t *cfg, const char *url, const char *data)
         fprintf(stderr, "crawl %s: %s, %lld page(s) written, %lld failed\n", id,
                 job_status_name(job.status), (long long)w.written, (long long)job.failed);
     store_job_cleanup(&job);
-    if (w.jsonl)
-        fclose(w.jsonl);
+    if (w.write_errors) {
+        fprintf(stderr, "cinder crawl: %lld file(s) could not be written to %s: %s\n",
+                (long long)w.write_errors, cfg->outdir, strerror(w.first_error));
+        status = 1;
+    }
+    if (w.jsonl && (ferror(w.jsonl) | fclose(w.jsonl))) {
+        fprintf(stderr, "cinder crawl: could not write %s\n", cfg->jsonl);
+        status = 1;
+    }
     pthread_mutex_destroy(&w.mu);
     return status;
 }

@@ -75,6 +75,17 @@ test('cinder crawl writes one markdown file per page and JSON lines, exact limit
   assert.match(bad.stderr, /missing closing parenthesis/);
 });
 
+test('cinder crawl reports outputs it cannot write', () => {
+  const nojsonl = run('crawl', '--allow-private', '--limit', '2', '--jsonl', path.join(dir, 'no/such/dir/x.jsonl'), site.url('/crawl/quiet50/'));
+  assert.equal(nojsonl.status, 2);
+  assert.match(nojsonl.stderr, /cannot write .*x\.jsonl: No such file or directory/);
+  const file = path.join(dir, 'a-file');
+  writeFileSync(file, 'not a directory');
+  const r = run('crawl', '--allow-private', '--limit', '3', '-o', file, site.url('/crawl/quiet50/'));
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /3 file\(s\) could not be written to .*a-file: Not a directory/);
+});
+
 test('help and usage errors', () => {
   const help = run('--help');
   assert.equal(help.status, 0);
