@@ -159,8 +159,22 @@ static void scan(scan_t *sc)
     flush(sc, sc->n);
 }
 
+/* True when html has more than max '<' characters (only then can its depth exceed max). */
+static bool more_tags_than(const char *html, size_t len, size_t max)
+{
+    const char *p = html, *end = html + len;
+    size_t n = 0;
+    while (n <= max && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n > max;
+}
+
 bool nesting_limit(const char *html, size_t len, size_t max_depth, buf_t *out)
 {
+    if (!more_tags_than(html, len, max_depth)) /* most pages: no tag scan needed */
+        return false;
     scan_t sc = {html, len, 0, 0, 0, max_depth + 1, 0, NULL, 0};
     scan(&sc); /* measure with a limit that never drops */
     if (sc.deepest <= max_depth)
