@@ -24,19 +24,18 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-static bool acc_init(acc_t *a, const char *base, size_t max)
+static bool acc_init(acc_t *a, url_resolver_t *res, size_t max)
 {
     a->arr = json_array();
     a->seen = strset_new(64);
     a->max = max ? max : LINKS_DEFAULT_MAX;
-    a->res = url_resolver_new(base);
+    a->res = res;
     return a->arr != NULL;
 }
 
 static void acc_cleanup(acc_t *a)
 {
     strset_free(a->seen);
-    url_resolver_free(a->res);
 }
 
 static bool acc_full(const acc_t *a)
@@ -58,10 +57,10 @@ static void acc_add(acc_t *a, const char *ref, size_t len)
     free(abs);
 }
 
-json_t *links_extract(dom_doc_t *doc, const char *base_url, size_t max_links)
+json_t *links_extract(dom_doc_t *doc, url_resolver_t *res, size_t max_links)
 {
     acc_t a;
-    if (!acc_init(&a, base_url, max_links)) {
+    if (!acc_init(&a, res, max_links)) {
         acc_cleanup(&a);
         return NULL;
     }
@@ -131,10 +130,10 @@ static void image_node(acc_t *a, const dom_node_t *n)
         add_srcset(a, v, len);
 }
 
-json_t *links_images(dom_doc_t *doc, const char *base_url, size_t max)
+json_t *links_images(dom_doc_t *doc, url_resolver_t *res, size_t max)
 {
     acc_t a;
-    if (!acc_init(&a, base_url, max)) {
+    if (!acc_init(&a, res, max)) {
         acc_cleanup(&a);
         return NULL;
     }

@@ -96,7 +96,7 @@ static char *make_url(md_t *m, const char *ref, size_t len)
     if (!m->opt->base_url)
         return xstrndup(ref, len);
     if (!m->resolver)
-        m->resolver = url_resolver_new(m->opt->base_url);
+        m->resolver = m->own_resolver = url_resolver_new(m->opt->base_url);
     u = url_resolver_resolve(m->resolver, ref, len);
     return u ? u : xstrndup(ref, len);
 }
@@ -622,7 +622,7 @@ void md_render_children(md_t *m, const dom_node_t *n)
 
 cinder_err md_convert(const dom_node_t *root, const md_options_t *opt, buf_t *out)
 {
-    static const md_options_t defaults = {NULL, false};
+    static const md_options_t defaults = {NULL, false, NULL};
     if (!root || !out)
         return CINDER_E_INVALID;
     md_t m;
@@ -630,6 +630,7 @@ cinder_err md_convert(const dom_node_t *root, const md_options_t *opt, buf_t *ou
     m.out = out;
     m.start_len = out->len;
     m.opt = opt ? opt : &defaults;
+    m.resolver = m.opt->resolver;
     m.fresh = m.need_prefix = m.at_line_start = true;
     m.closed_at = m.digits_end = (size_t)-1;
     buf_init(&m.scratch, 0);
@@ -643,6 +644,6 @@ cinder_err md_convert(const dom_node_t *root, const md_options_t *opt, buf_t *ou
     }
     buf_cleanup(&m.scratch);
     free(m.spans);
-    url_resolver_free(m.resolver);
+    url_resolver_free(m.own_resolver);
     return m.rc;
 }

@@ -58,13 +58,16 @@
 
 #include "html/dom.h"
 #include "util/buf.h"
+#include "util/url.h"
 #include "util/error.h"
 
 typedef struct {
-    const char *base_url;    /* absolute URL for resolving links and images (caller already applied
-                                <base href>); NULL: leave URLs as written */
-    bool keep_base64_images; /* false (default): ![alt](data:...) becomes
-                                ![alt](<Base64-Image-Removed>) */
+    const char *base_url;     /* absolute URL for resolving links and images (caller already applied
+                                 <base href>); NULL: leave URLs as written */
+    bool keep_base64_images;  /* false (default): ![alt](data:...) becomes
+                                 ![alt](<Base64-Image-Removed>) */
+    url_resolver_t *resolver; /* optional, borrowed: a resolver for base_url shared with the
+                                 caller (NULL: one is made when a URL needs resolving) */
 } md_options_t;
 
 /* Converts the subtree rooted at root (an element, or the document node) to GitHub-flavoured

@@ -94,9 +94,10 @@ typedef struct {
     long list_num;
     int list_step;
 
-    url_resolver_t *resolver; /* for base_url, created at the first link */
-    buf_t scratch;            /* code text */
-    int *spans;               /* per table column: rows still covered by a rowspan */
+    url_resolver_t *resolver;     /* for base_url: the caller's, or own_resolver */
+    url_resolver_t *own_resolver; /* made at the first link when the caller gave none */
+    buf_t scratch;                /* code text */
+    int *spans;                   /* per table column: rows still covered by a rowspan */
     int nspans;
 } md_t;
 

@@ -124,7 +124,7 @@ static json_t *page_metadata(dom_doc_t *dom, const pipeline_input_t *in, const c
 
 /* Rewrites a[href] and img[src] under content to absolute URLs (img: the largest srcset
  * candidate), as Firecrawl's cleaned html has them. */
-static void absolutize(dom_node_t *content, const char *base)
+static void absolutize(dom_node_t *content, url_resolver_t *res)
 {
     for (dom_node_t *n = content; n; n = dom_walk_next(content, n, false)) {
         dom_tag tag = dom_tag_of(n);
@@ -132,7 +132,7 @@ static void absolutize(dom_node_t *content, const char *base)
         const char *ref = tag == DOM_TAG_A     ? dom_attr(n, "href", &len)
                           : tag == DOM_TAG_IMG ? md_img_source(n, &len)
                                                : NULL;
-        char *abs = ref ? url_resolve(base, ref, len) : NULL;
+        char *abs = ref ? url_resolver_resolve(res, ref, len) : NULL;
         if (abs)
             dom_attr_set(n, tag == DOM_TAG_A ? "href" : "src", abs, strlen(abs));
         free(abs);
@@ -140,7 +140,8 @@ static void absolutize(dom_node_t *content, const char *base)
 }
 
 static cinder_err convert_content(dom_doc_t *dom, const pipeline_opts_t *o, bool main_only,
-                                  const char *base, json_t *doc, size_t *md_len)
+                                  const char *base, url_resolver_t *res, json_t *doc,
+                                  size_t *md_len)
 {
     clean_options_t co = {o->include_tags, o->n_include, o->exclude_tags, o->n_exclude, main_only};
     dom_node_t *content = NULL;
@@ -150,7 +151,7 @@ static cinder_err convert_content(dom_doc_t *dom, const pipeline_opts_t *o, bool
     if (rc)
         goto out;
     if ((o->formats & PIPE_FMT_HTML) && content && base)
-        absolutize(content, base);
+        absolutize(content, res);
     if (o->formats & PIPE_FMT_HTML) {
         rc = content ? dom_serialize(content, &out) : CINDER_OK;
         if (rc)
@@ -160,7 +161,7 @@ static cinder_err convert_content(dom_doc_t *dom, const pipeline_opts_t *o, bool
     }
     *md_len = 0;
     if (o->formats & PIPE_FMT_MARKDOWN) {
-        md_options_t mo = {base, o->keep_base64_images};
+        md_options_t mo = {base, o->keep_base64_images, res};
         rc = content ? md_convert(content, &mo, &out) : CINDER_OK;
         if (rc)
             goto out;
@@ -178,27 +179,30 @@ static cinder_err run_html(const pipeline_input_t *in, const pipeline_opts_t *o,
     cinder_err rc = CINDER_E_PARSE;
     const char *page_url = in->final_url ? in->final_url : in->source_url;
     char *base = NULL;
+    url_resolver_t *res = NULL;
     dom_doc_t *dom = dom_parse(text->data ? text->data : "", text->len);
     if (!dom)
         goto out;
     base = page_url ? metadata_base_url(dom, page_url) : NULL;
+    res = url_resolver_new(base); /* one per page: the base is parsed once */
     json_object_set_new(doc, "metadata", page_metadata(dom, in, page_url));
     if (o->formats & PIPE_FMT_LINKS)
-        json_object_set_new(doc, "links", links_extract(dom, base, o->max_links));
+        json_object_set_new(doc, "links", links_extract(dom, res, o->max_links));
     if (o->formats & PIPE_FMT_IMAGES)
-        json_object_set_new(doc, "images", links_images(dom, base, o->max_links));
+        json_object_set_new(doc, "images", links_images(dom, res, o->max_links));
     if (o->formats & PIPE_FMT_RAW_HTML)
         set_string(doc, "rawHtml", buf_str(text), text->len);
     size_t md_len = 0;
-    rc = convert_content(dom, o, o->only_main_content, base, doc, &md_len);
+    rc = convert_content(dom, o, o->only_main_content, base, res, doc, &md_len);
     if (rc || md_len || !o->only_main_content || !(o->formats & PIPE_FMT_MARKDOWN))
         goto out;
     /* main-content extraction left nothing: redo on the whole page */
     dom_doc_free(dom);
     dom = dom_parse(text->data ? text->data : "", text->len);
-    rc = dom ? convert_content(dom, o, false, base, doc, &md_len) : CINDER_E_PARSE;
+    rc = dom ? convert_content(dom, o, false, base, res, doc, &md_len) : CINDER_E_PARSE;
 out:
     dom_doc_free(dom);
+    url_resolver_free(res);
     free(base);
     return rc;
 }

@@ -14,7 +14,9 @@ static json_t *run(const char *html, const char *page_url, size_t max, bool imag
     if (!doc)
         return NULL;
     char *base = metadata_base_url(doc, page_url);
-    json_t *arr = images ? links_images(doc, base, max) : links_extract(doc, base, max);
+    url_resolver_t *res = url_resolver_new(base);
+    json_t *arr = images ? links_images(doc, res, max) : links_extract(doc, res, max);
+    url_resolver_free(res);
     free(base);
     dom_doc_free(doc);
     return arr;

@@ -293,7 +293,7 @@ TEST(markdown_urls_match_url_resolve)
                                        "a#",
                                        "a?#"};
     for (size_t b = 0; b < sizeof bases / sizeof *bases; b++) {
-        md_options_t opt = {bases[b], false};
+        md_options_t opt = {bases[b], false, NULL};
         for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
             char html[256], want[512];
             snprintf(html, sizeof html, "<a href=\"%s\">x</a>", refs[i]);
@@ -389,7 +389,7 @@ TEST(markdown_corpus_smoke)
     REQUIRE(glob(pattern, 0, NULL, &g) == 0);
     double t_convert = 0;
     size_t total = 0;
-    md_options_t opt = {"https://example.com/articles/page.html", false};
+    md_options_t opt = {"https://example.com/articles/page.html", false, NULL};
     for (size_t i = 0; i < g.gl_pathc; i++) {
         size_t len;
         char *html = test_read_file(g.gl_pathv[i], &len);
