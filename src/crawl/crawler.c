@@ -29,6 +29,8 @@
 #define MAX_CONCURRENCY         256
 #define DEFAULT_PAGE_TIMEOUT_MS 60000
 #define IDLE_WAIT_MS            100
+#define GROUP_MIN               8 /* outcomes worth a transaction of their own */
+#define GROUP_WINDOW_MS         1 /* how long a small group may wait for company */
 
 static int concurrency(const cjob_t *j)
 {
@@ -265,11 +267,30 @@ static void wait_a_little(crawler_t *c)
     pthread_cond_timedwait(&c->cv, &c->mu, &ts);
 }
 
+/* Group commit: when a turn just committed and only a few outcomes are waiting, let more gather
+ * for a moment, so each transaction carries more pages (fewer commits, fewer claims). Caller
+ * holds c->mu; it is released while waiting. */
+static void gather(crawler_t *c, int64_t last_commit_ms)
+{
+    int n = 0;
+    for (page_t *p = c->done; p && n < GROUP_MIN; p = p->next)
+        n++;
+    if (n == 0 || n >= GROUP_MIN || c->sitemap_done ||
+        clock_mono_ms() - last_commit_ms >= GROUP_WINDOW_MS)
+        return;
+    pthread_mutex_unlock(&c->mu);
+    struct timespec ts = {0, GROUP_WINDOW_MS * 1000000L};
+    nanosleep(&ts, NULL);
+    pthread_mutex_lock(&c->mu);
+}
+
 static void *scheduler_main(void *arg)
 {
     crawler_t *c = arg;
+    int64_t last_commit = 0;
     pthread_mutex_lock(&c->mu);
     while (!c->stopping) {
+        gather(c, last_commit);
         /* one turn does everything that is due, so a stream of sitemap batches or outcomes
          * never starves dispatching */
         bool worked = c->sitemap_done || c->done;
@@ -281,6 +302,7 @@ static void *scheduler_main(void *arg)
             pthread_mutex_unlock(&c->mu);
             commit_done(c, done);
             pthread_mutex_lock(&c->mu);
+            last_commit = clock_mono_ms();
         }
         int64_t now = clock_mono_ms();
         for (cjob_t *j = c->jobs; j; j = j->next) {
