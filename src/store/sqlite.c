@@ -56,6 +56,12 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (job_id, seq)) WITHOUT ROWID;"
     "CREATE UNIQUE INDEX items_key ON items(job_id, key);"
     "CREATE INDEX items_status ON items(job_id, status, seq);",
+    /* 3: partial indexes instead of items_status: an item is in items_pending only while it
+     * waits, and in items_problems once it failed or was skipped, so the usual path
+     * (pending → running → succeeded) touches an index twice instead of four times */
+    "DROP INDEX items_status;"
+    "CREATE INDEX items_pending ON items(job_id, seq) WHERE status = 0;"
+    "CREATE INDEX items_problems ON items(job_id, seq) WHERE status IN (3, 5);",
 };
 
 int64_t sq_now_ms(void)

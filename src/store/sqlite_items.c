@@ -142,11 +142,10 @@ static cinder_err claim_locked(sq_t *s, const char *job_id, size_t max, int64_t 
                                store_item_t *out, size_t *n)
 {
     /* INDEXED BY: without statistics the planner walks the primary key in seq order past every
-     * finished item (O(job size) per claim); the status index reaches pending items directly */
-    sqlite3_stmt *sel =
-        sq_prepare(s, "SELECT seq, url, depth, attempts FROM items INDEXED BY "
-                      "items_status WHERE job_id = ? AND status = 0 AND not_before_ms <= ? "
-                      "ORDER BY seq LIMIT ?");
+     * finished item (O(job size) per claim); the partial index holds only pending items */
+    sqlite3_stmt *sel = sq_prepare(
+        s, "SELECT seq, url, depth, attempts FROM items INDEXED BY items_pending "
+           "WHERE job_id = ? AND status = 0 AND not_before_ms <= ? ORDER BY seq LIMIT ?");
     sqlite3_stmt *upd = sq_prepare(s, "UPDATE items SET status = 1, attempts = attempts + 1 "
                                       "WHERE job_id = ? AND seq = ?");
     cinder_err rc = sel && upd ? CINDER_OK : CINDER_E_STORE;
@@ -339,7 +338,8 @@ cinder_err sq_items_recover(void *impl, int64_t *reset)
 
 static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *cancelled)
 {
-    sqlite3_stmt *st = sq_prepare(s, "UPDATE items SET status = 4, reason = 'cancelled', "
+    sqlite3_stmt *st = sq_prepare(s, "UPDATE items INDEXED BY items_pending SET status = 4, "
+                                     "reason = 'cancelled', "
                                      "finished_ms = ? WHERE job_id = ? AND status = 0");
     if (!st)
         return CINDER_E_STORE;
@@ -452,7 +452,7 @@ cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_ite
     *n = 0;
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = sq_prepare(s, "SELECT seq, status, url, reason, error, error_code, "
-                                     "finished_ms, created_ms FROM items INDEXED BY items_status "
+                                     "finished_ms, created_ms FROM items INDEXED BY items_problems "
                                      "WHERE job_id = ? AND "
                                      "status IN (3, 5) ORDER BY seq LIMIT ?");
     if (st) {
