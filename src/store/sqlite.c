@@ -62,11 +62,58 @@ static const char *const migrations[] = {
     "DROP INDEX items_status;"
     "CREATE INDEX items_pending ON items(job_id, seq) WHERE status = 0;"
     "CREATE INDEX items_problems ON items(job_id, seq) WHERE status IN (3, 5);",
+    /* 4: items and documents keyed by the job's integer rowid instead of its 36-character id
+     * (shorter keys in every B-tree; rows of a job are purged before its jobs row, so a reused
+     * rowid never meets old rows) */
+    "CREATE TABLE items4 ("
+    "  job_no INTEGER NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, url TEXT NOT NULL,"
+    "  depth INTEGER NOT NULL DEFAULT 0, status INTEGER NOT NULL, reason TEXT, error TEXT,"
+    "  error_code TEXT, http_status INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0,"
+    "  created_ms INTEGER NOT NULL, finished_ms INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (job_no, seq)) WITHOUT ROWID;"
+    "INSERT INTO items4 SELECT j.rowid, i.seq, i.key, i.url, i.depth, i.status, i.reason,"
+    "  i.error, i.error_code, i.http_status, i.attempts, i.not_before_ms, i.created_ms,"
+    "  i.finished_ms FROM items i JOIN jobs j ON j.id = i.job_id;"
+    "DROP TABLE items;"
+    "ALTER TABLE items4 RENAME TO items;"
+    "CREATE UNIQUE INDEX items_key ON items(job_no, key);"
+    "CREATE INDEX items_pending ON items(job_no, seq) WHERE status = 0;"
+    "CREATE INDEX items_problems ON items(job_no, seq) WHERE status IN (3, 5);"
+    "CREATE TABLE documents4 ("
+    "  job_no INTEGER NOT NULL, seq INTEGER NOT NULL, compressed INTEGER NOT NULL,"
+    "  raw_len INTEGER NOT NULL, body BLOB NOT NULL, item_seq INTEGER NOT NULL DEFAULT -1,"
+    "  PRIMARY KEY (job_no, seq)) WITHOUT ROWID;"
+    "INSERT INTO documents4 SELECT j.rowid, d.seq, d.compressed, d.raw_len, d.body, d.item_seq"
+    "  FROM documents d JOIN jobs j ON j.id = d.job_id;"
+    "DROP TABLE documents;"
+    "ALTER TABLE documents4 RENAME TO documents;",
 };
 
 int64_t sq_now_ms(void)
 {
     return clock_wall_ms();
+}
+
+void sq_bind_job(sq_t *s, sqlite3_stmt *st, int i, const char *job_id)
+{
+    if (strcmp(s->job_cache_id, job_id) != 0) {
+        sqlite3_stmt *q = sq_prepare(s, "SELECT rowid FROM jobs WHERE id = ?");
+        int64_t no = -1; /* unknown job: matches no row */
+        if (q) {
+            sqlite3_bind_text(q, 1, job_id, -1, SQLITE_STATIC);
+            if (sqlite3_step(q) == SQLITE_ROW)
+                no = sqlite3_column_int64(q, 0);
+        }
+        sq_done(s, q);
+        if (no < 0) {
+            sqlite3_bind_int64(st, i, -1);
+            return;
+        }
+        snprintf(s->job_cache_id, sizeof s->job_cache_id, "%s", job_id);
+        s->job_cache_no = no;
+    }
+    sqlite3_bind_int64(st, i, s->job_cache_no);
 }
 
 sqlite3_stmt *sq_prepare(sq_t *s, const char *sql)
@@ -487,7 +534,7 @@ typedef struct {
 static void bind_doc(sqlite3_stmt *st, const void *ud)
 {
     const doc_row_t *d = ud;
-    sqlite3_bind_text(st, 1, d->job_id, -1, SQLITE_STATIC);
+    sq_bind_job(d->s, st, 1, d->job_id);
     sqlite3_bind_int64(st, 2, d->seq);
     sq_bind_doc(d->s, st, 3, d->json, d->len);
 }
@@ -497,7 +544,7 @@ static cinder_err sq_doc_put(void *impl, const char *job_id, int64_t seq, const 
 {
     doc_row_t d = {impl, job_id, seq, json, len};
     return exec_one(impl,
-                    "INSERT OR REPLACE INTO documents(job_id,seq,compressed,raw_len,body)"
+                    "INSERT OR REPLACE INTO documents(job_no,seq,compressed,raw_len,body)"
                     " VALUES(?,?,?,?,?)",
                     bind_doc, &d, NULL);
 }
@@ -536,7 +583,8 @@ static cinder_err sq_doc_get(void *impl, const char *job_id, int64_t seq, char *
 {
     row_ctx_t c = {job_id, seq, NULL, json, len};
     return query_row(impl,
-                     "SELECT compressed,raw_len,body FROM documents WHERE job_id=?1 AND seq=?2",
+                     "SELECT compressed,raw_len,body FROM documents WHERE "
+                     "job_no=(SELECT rowid FROM jobs WHERE id=?1) AND seq=?2",
                      bind_id, read_doc, &c);
 }
 
@@ -547,9 +595,9 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
     char sql[1024];
     snprintf(sql, sizeof sql,
              "BEGIN;"
-             "DELETE FROM documents WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
+             "DELETE FROM documents WHERE job_no IN (SELECT rowid FROM jobs WHERE expired=0 AND "
              "status>1 AND expires_ms<=%lld);"
-             "DELETE FROM items WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
+             "DELETE FROM items WHERE job_no IN (SELECT rowid FROM jobs WHERE expired=0 AND "
              "status>1 AND expires_ms<=%lld);"
              "UPDATE jobs SET expired=1, options=NULL WHERE expired=0 AND status>1 AND "
              "expires_ms<=%lld;"
@@ -568,6 +616,7 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
             n = sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
+    s->job_cache_id[0] = '\0'; /* jobs rows may go: forget the cached key */
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
     if (rc != SQLITE_OK) {
         log_error("sqlite: expire: %s", err ? err : "?");

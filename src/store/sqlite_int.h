@@ -25,6 +25,8 @@ typedef struct {
     } stmts[SQ_STMT_CACHE]; /* prepared once, reused (guarded by mu) */
     pthread_mutex_t mu;     /* held for every statement sequence and transaction */
     z_stream z;             /* document compressor, reused (guarded by mu) */
+    char job_cache_id[40]; /* the job last mapped to its integer key (guarded by mu) */
+    int64_t job_cache_no;
     bool z_ready;
 } sq_t;
 
@@ -34,6 +36,10 @@ cinder_err sq_err(sq_t *s, int rc, const char *what);
 /* The prepared statement for sql, a string literal (cached by its address: prepared once per
  * connection); NULL on error (logged). Caller holds s->mu and hands it back with sq_done. */
 sqlite3_stmt *sq_prepare(sq_t *s, const char *sql);
+
+/* Binds the integer key of job job_id (items and documents are keyed by it) at index i; an
+ * unknown job binds -1, which matches no row. Caller holds s->mu. */
+void sq_bind_job(sq_t *s, sqlite3_stmt *st, int i, const char *job_id);
 
 /* Resets a statement from sq_prepare for its next use (or finalizes one that is not cached).
  * Accepts NULL. */

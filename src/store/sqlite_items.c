@@ -47,7 +47,7 @@ static cinder_err read_state(sq_t *s, const char *job_id, job_state_t *js)
     memset(js, 0, sizeof *js);
     sqlite3_stmt *st = sq_prepare(s, "SELECT admitted, completed, failed, status, "
                                      "(SELECT COALESCE(MAX(seq), -1) + 1 FROM items WHERE "
-                                     "job_id = ?1) FROM jobs WHERE id = ?1");
+                                     "job_no = jobs.rowid) FROM jobs WHERE id = ?1");
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
@@ -85,7 +85,7 @@ static cinder_err write_state(sq_t *s, const char *job_id, const job_state_t *js
 static cinder_err add_locked(sq_t *s, const char *job_id, const store_item_new_t *items, size_t n,
                              int64_t limit, int64_t now_ms, job_state_t *js, size_t *admitted)
 {
-    sqlite3_stmt *st = sq_prepare(s, "INSERT OR IGNORE INTO items(job_id, seq, key, url, depth, "
+    sqlite3_stmt *st = sq_prepare(s, "INSERT OR IGNORE INTO items(job_no, seq, key, url, depth, "
                                      "status, reason, created_ms) VALUES(?,?,?,?,?,?,?,?)");
     if (!st)
         return CINDER_E_STORE;
@@ -96,7 +96,7 @@ static cinder_err add_locked(sq_t *s, const char *job_id, const store_item_new_t
         if (!skip && limit >= 0 && js->admitted >= limit)
             continue; /* over the limit: dropped, never fetched */
         sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sq_bind_job(s, st, 1, job_id);
         sqlite3_bind_int64(st, 2, js->next_seq);
         sqlite3_bind_text(st, 3, it->key, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, it->url, -1, SQLITE_STATIC);
@@ -145,12 +145,12 @@ static cinder_err claim_locked(sq_t *s, const char *job_id, size_t max, int64_t 
      * finished item (O(job size) per claim); the partial index holds only pending items */
     sqlite3_stmt *sel = sq_prepare(
         s, "SELECT seq, url, depth, attempts FROM items INDEXED BY items_pending "
-           "WHERE job_id = ? AND status = 0 AND not_before_ms <= ? ORDER BY seq LIMIT ?");
+           "WHERE job_no = ? AND status = 0 AND not_before_ms <= ? ORDER BY seq LIMIT ?");
     sqlite3_stmt *upd = sq_prepare(s, "UPDATE items SET status = 1, attempts = attempts + 1 "
-                                      "WHERE job_id = ? AND seq = ?");
+                                      "WHERE job_no = ? AND seq = ?");
     cinder_err rc = sel && upd ? CINDER_OK : CINDER_E_STORE;
     if (!rc) {
-        sqlite3_bind_text(sel, 1, job_id, -1, SQLITE_STATIC);
+        sq_bind_job(s, sel, 1, job_id);
         sqlite3_bind_int64(sel, 2, now_ms);
         sqlite3_bind_int64(sel, 3, (sqlite3_int64)max);
     }
@@ -161,7 +161,7 @@ static cinder_err claim_locked(sq_t *s, const char *job_id, size_t max, int64_t 
         it->depth = sqlite3_column_int(sel, 2);
         it->attempts = sqlite3_column_int(sel, 3);
         sqlite3_reset(upd);
-        sqlite3_bind_text(upd, 1, job_id, -1, SQLITE_STATIC);
+        sq_bind_job(s, upd, 1, job_id);
         sqlite3_bind_int64(upd, 2, it->seq);
         rc = sq_err(s, sqlite3_step(upd), "claim item");
     }
@@ -193,7 +193,7 @@ static cinder_err settle(sq_t *s, const char *job_id, const store_item_result_t 
 {
     sqlite3_stmt *st = sq_prepare(s, "UPDATE items SET status = ?, reason = ?, error = ?, "
                                      "error_code = ?, http_status = ?, not_before_ms = ?, "
-                                     "finished_ms = ? WHERE job_id = ? AND seq = ? AND status = 1");
+                                     "finished_ms = ? WHERE job_no = ? AND seq = ? AND status = 1");
     if (!st)
         return CINDER_E_STORE;
     bool retry = r->status == ITEM_PENDING;
@@ -204,7 +204,7 @@ static cinder_err settle(sq_t *s, const char *job_id, const store_item_result_t 
     sqlite3_bind_int64(st, 5, r->http_status);
     sqlite3_bind_int64(st, 6, retry ? r->not_before_ms : 0);
     sqlite3_bind_int64(st, 7, retry ? 0 : now_ms);
-    sqlite3_bind_text(st, 8, job_id, -1, SQLITE_STATIC);
+    sq_bind_job(s, st, 8, job_id);
     sqlite3_bind_int64(st, 9, r->seq);
     cinder_err rc = sq_err(s, sqlite3_step(st), "settle item");
     *changed = !rc && sqlite3_changes(s->db) == 1;
@@ -215,11 +215,11 @@ static cinder_err settle(sq_t *s, const char *job_id, const store_item_result_t 
 static cinder_err put_doc(sq_t *s, const char *job_id, const store_item_result_t *r,
                           job_state_t *js)
 {
-    sqlite3_stmt *st = sq_prepare(s, "INSERT INTO documents(job_id, seq, compressed, raw_len, "
+    sqlite3_stmt *st = sq_prepare(s, "INSERT INTO documents(job_no, seq, compressed, raw_len, "
                                      "body, item_seq) VALUES(?,?,?,?,?,?)");
     if (!st)
         return CINDER_E_STORE;
-    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    sq_bind_job(s, st, 1, job_id);
     sqlite3_bind_int64(st, 2, js->completed);
     if (r->doc && r->doc_packed)
         sq_bind_packed(st, 3, r->doc, r->doc_len);
@@ -238,11 +238,11 @@ static cinder_err put_doc(sq_t *s, const char *job_id, const store_item_result_t
 static int key_status(sq_t *s, const char *job_id, const char *key, int64_t *seq)
 {
     sqlite3_stmt *st = sq_prepare(s, "SELECT CASE WHEN reason = 'redirect_target' THEN 2 ELSE "
-                                     "status END, seq FROM items WHERE job_id = ? AND key = ?");
+                                     "status END, seq FROM items WHERE job_no = ? AND key = ?");
     int status = -1;
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    sq_bind_job(s, st, 1, job_id);
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
         status = sqlite3_column_int(st, 0);
@@ -263,9 +263,9 @@ static bool lock_redirect_target(sq_t *s, const char *job_id, const store_item_r
         return other != r->seq;
     if (st == ITEM_PENDING) {
         sqlite3_stmt *up = sq_prepare(s, "UPDATE items SET status = 5, "
-                                         "reason = 'redirect_target' WHERE job_id = ? AND seq = ?");
+                                         "reason = 'redirect_target' WHERE job_no = ? AND seq = ?");
         if (up) {
-            sqlite3_bind_text(up, 1, job_id, -1, SQLITE_STATIC);
+            sq_bind_job(s, up, 1, job_id);
             sqlite3_bind_int64(up, 2, other);
             if (sqlite3_step(up) == SQLITE_DONE && js->admitted > 0)
                 js->admitted--;
@@ -340,11 +340,11 @@ static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, int
 {
     sqlite3_stmt *st = sq_prepare(s, "UPDATE items INDEXED BY items_pending SET status = 4, "
                                      "reason = 'cancelled', "
-                                     "finished_ms = ? WHERE job_id = ? AND status = 0");
+                                     "finished_ms = ? WHERE job_no = ? AND status = 0");
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
+    sq_bind_job(s, st, 2, job_id);
     cinder_err rc = sq_err(s, sqlite3_step(st), "cancel items");
     *cancelled = rc ? 0 : sqlite3_changes(s->db);
     sq_done(s, st);
@@ -409,10 +409,10 @@ cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t lim
     *n = 0;
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = sq_prepare(s, "SELECT compressed, raw_len, body FROM documents WHERE "
-                                     "job_id = ? AND seq >= ? ORDER BY seq LIMIT ?");
+                                     "job_no = ? AND seq >= ? ORDER BY seq LIMIT ?");
     cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
     if (!rc) {
-        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sq_bind_job(s, st, 1, job_id);
         sqlite3_bind_int64(st, 2, skip);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
         *docs = xcalloc(limit ? limit : 1, sizeof **docs);
@@ -453,10 +453,10 @@ cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_ite
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = sq_prepare(s, "SELECT seq, status, url, reason, error, error_code, "
                                      "finished_ms, created_ms FROM items INDEXED BY items_problems "
-                                     "WHERE job_id = ? AND "
+                                     "WHERE job_no = ? AND "
                                      "status IN (3, 5) ORDER BY seq LIMIT ?");
     if (st) {
-        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sq_bind_job(s, st, 1, job_id);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
     }
     while (st && *n < max && sqlite3_step(st) == SQLITE_ROW) {
