@@ -39,6 +39,15 @@ void fc_crawl_cancel(api_req_t *r, int version);
 void fc_crawl_errors(api_req_t *r, int version);
 void fc_crawl_ongoing(api_req_t *r, int version);
 
+/* Batch scrape routes: POST /vN/batch/scrape (firecrawl_batch.c), GET /vN/batch/scrape/:id (status
+ * with `next` on the batch path); cancel and errors are the crawl handlers. */
+void fc_batch_create(api_req_t *r, int version);
+void fc_batch_status(api_req_t *r, int version);
+
+/* "http://<Host>/vN/<path>/<id><query>" from the request's Host header, into out. */
+void fc_job_url(api_req_t *r, int version, const char *path, const char *id, const char *query,
+                char *out, size_t len);
+
 /* v0 crawl routes: POST /v0/crawl, GET /v0/crawl/status/:id, DELETE /v0/crawl/cancel/:id. */
 void fc_v0_crawl_create(api_req_t *r);
 void fc_v0_crawl_status(api_req_t *r);

@@ -120,12 +120,11 @@ static void parse_crawl(json_t *body, int version, bool allow_private, crawl_opt
         params_issue(rep, "custom", "url", "URL depth exceeds the specified maxDepth");
 }
 
-/* "<scheme>://<Host>/vN/crawl/<id>" from the request's Host header. */
-static void job_url(api_req_t *r, int version, const char *id, const char *query, char *out,
-                    size_t len)
+void fc_job_url(api_req_t *r, int version, const char *path, const char *id, const char *query,
+                char *out, size_t len)
 {
     const char *host = api_header(r, "Host");
-    snprintf(out, len, "http://%s/v%d/crawl/%s%s", host ? host : "localhost", version, id,
+    snprintf(out, len, "http://%s/v%d/%s/%s%s", host ? host : "localhost", version, path, id,
              query ? query : "");
 }
 
@@ -153,7 +152,7 @@ void fc_crawl_create(api_req_t *r, int version)
     } else if (rc) {
         fc_reply_error(r, version, rc, NULL);
     } else {
-        job_url(r, version, id, NULL, url, sizeof url);
+        fc_job_url(r, version, "crawl", id, NULL, url, sizeof url);
         json_t *resp = json_pack("{s:b, s:s, s:s}", "success", 1, "id", id, "url", url);
         if (rep.warnings.len)
             json_object_set_new(resp, "warning", json_string(buf_str(&rep.warnings)));
@@ -252,7 +251,8 @@ static void add_times(json_t *b, const store_job_t *j, int version)
     }
 }
 
-void fc_crawl_status(api_req_t *r, int version)
+/* Status and a page of documents; `next` continues on path ("crawl" or "batch/scrape"). */
+static void status_reply(api_req_t *r, int version, const char *path)
 {
     long skip = 0, limit = PAGE_DEFAULT;
     bool limit_given = api_query(r, "limit") != NULL;
@@ -286,13 +286,23 @@ void fc_crawl_status(api_req_t *r, int version)
         snprintf(q, sizeof q, "?skip=%ld", skip + (long)n);
         if (limit_given)
             snprintf(q + strlen(q), sizeof q - strlen(q), "&limit=%ld", limit);
-        job_url(r, version, job.id, q, url, sizeof url);
+        fc_job_url(r, version, path, job.id, q, url, sizeof url);
         json_object_set_new(b, "next", json_string(url));
     }
     json_object_set_new(b, "data", docs_array(docs, n));
     store_docs_free(docs, n);
     store_job_cleanup(&job);
     api_reply_json(r, 200, b);
+}
+
+void fc_crawl_status(api_req_t *r, int version)
+{
+    status_reply(r, version, "crawl");
+}
+
+void fc_batch_status(api_req_t *r, int version)
+{
+    status_reply(r, version, "batch/scrape");
 }
 
 void fc_crawl_cancel(api_req_t *r, int version)

@@ -9,6 +9,8 @@ FC_VERSIONED(v1_crawl_status, fc_crawl_status, 1)
 FC_VERSIONED(v1_crawl_cancel, fc_crawl_cancel, 1)
 FC_VERSIONED(v1_crawl_errors, fc_crawl_errors, 1)
 FC_VERSIONED(v1_crawl_ongoing, fc_crawl_ongoing, 1)
+FC_VERSIONED(v1_batch, fc_batch_create, 1)
+FC_VERSIONED(v1_batch_status, fc_batch_status, 1)
 
 const api_route_t firecrawl_v1_routes[] = {
     {"POST", "/v1/scrape", v1_scrape},
@@ -21,5 +23,11 @@ const api_route_t firecrawl_v1_routes[] = {
     {"GET", "/v1/crawl/:id/errors", v1_crawl_errors},
     /* the v1 JS SDK (4.42) sends checkCrawlErrors as a DELETE: answered like the GET, read-only */
     {"DELETE", "/v1/crawl/:id/errors", v1_crawl_errors},
+    {"POST", "/v1/batch/scrape", v1_batch},
+    {"GET", "/v1/batch/scrape/:id", v1_batch_status},
+    {"DELETE", "/v1/batch/scrape/:id", v1_crawl_cancel},
+    {"GET", "/v1/batch/scrape/:id/errors", v1_crawl_errors},
+    /* checkBatchScrapeErrors of the v1 SDK sends a DELETE too: answered like the GET */
+    {"DELETE", "/v1/batch/scrape/:id/errors", v1_crawl_errors},
     {NULL, NULL, NULL},
 };

@@ -9,6 +9,8 @@ FC_VERSIONED(v2_crawl_status, fc_crawl_status, 2)
 FC_VERSIONED(v2_crawl_cancel, fc_crawl_cancel, 2)
 FC_VERSIONED(v2_crawl_errors, fc_crawl_errors, 2)
 FC_VERSIONED(v2_crawl_ongoing, fc_crawl_ongoing, 2)
+FC_VERSIONED(v2_batch, fc_batch_create, 2)
+FC_VERSIONED(v2_batch_status, fc_batch_status, 2)
 
 const api_route_t firecrawl_v2_routes[] = {
     {"POST", "/v2/scrape", v2_scrape},
@@ -19,5 +21,9 @@ const api_route_t firecrawl_v2_routes[] = {
     {"GET", "/v2/crawl/:id", v2_crawl_status},
     {"DELETE", "/v2/crawl/:id", v2_crawl_cancel},
     {"GET", "/v2/crawl/:id/errors", v2_crawl_errors},
+    {"POST", "/v2/batch/scrape", v2_batch},
+    {"GET", "/v2/batch/scrape/:id", v2_batch_status},
+    {"DELETE", "/v2/batch/scrape/:id", v2_crawl_cancel},
+    {"GET", "/v2/batch/scrape/:id/errors", v2_crawl_errors},
     {NULL, NULL, NULL},
 };

@@ -32,7 +32,7 @@ void crawl_opts_cleanup(crawl_opts_t *o)
 json_t *crawl_opts_to_json(const crawl_opts_t *o)
 {
     static const char *const modes[] = {"include", "skip", "only"};
-    return json_pack(
+    json_t *j = json_pack(
         "{s:s, s:s, s:I, s:o, s:o, s:i, s:i, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s,"
         " s:I, s:i, s:o, s:i}",
         "url", o->url, "sourceURL", o->source_url ? o->source_url : o->url, "limit",
@@ -44,6 +44,9 @@ json_t *crawl_opts_to_json(const crawl_opts_t *o)
         "ignoreQueryParameters", o->ignore_query, "regexOnFullURL", o->regex_on_full_url, "sitemap",
         modes[o->sitemap], "delay", (json_int_t)o->delay_ms, "maxConcurrency", o->max_concurrency,
         "scrapeOptions", scrape_opts_to_json(&o->page), "apiVersion", o->api_version);
+    if (o->batch && j)
+        json_object_set_new(j, "batch", json_true());
+    return j;
 }
 
 static bool flag(json_t *j, const char *k)
@@ -77,5 +80,6 @@ cinder_err crawl_opts_from_json(json_t *j, crawl_opts_t *o)
     o->delay_ms = (long)json_integer_value(json_object_get(j, "delay"));
     o->max_concurrency = (int)json_integer_value(json_object_get(j, "maxConcurrency"));
     o->api_version = (int)json_integer_value(json_object_get(j, "apiVersion"));
+    o->batch = flag(j, "batch");
     return scrape_opts_from_json(json_object_get(j, "scrapeOptions"), &o->page);
 }

@@ -164,7 +164,7 @@ static void build_document(page_t *p)
         fail(p, rc, f->content_type);
         return;
     }
-    if (!j->cancelled && j->opts.sitemap != CRAWL_SITEMAP_ONLY)
+    if (!j->cancelled && !j->opts.batch && j->opts.sitemap != CRAWL_SITEMAP_ONLY)
         discover(p, json_object_get(doc, "links"), f->final_url ? f->final_url : p->item.url);
     if (!(j->opts.page.formats & PIPE_FMT_LINKS))
         json_object_del(doc, "links");

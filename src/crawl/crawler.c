@@ -348,15 +348,32 @@ static cjob_t *cjob_from_opts(const crawl_opts_t *o)
     return j;
 }
 
-static cinder_err seed(crawler_t *c, cjob_t *j)
+/* Offers urls[0..n) to job id's frontier under limit, keyed with kopts; *admitted (may be
+ * NULL) receives how many were new. */
+static cinder_err seed(crawler_t *c, const char *id, const urlkey_opts_t *kopts,
+                       const char *const *urls, size_t n, int64_t limit, size_t *admitted)
 {
+    store_item_new_t *items = xcalloc(n ? n : 1, sizeof *items);
+    char **keys = xcalloc(n ? n : 1, sizeof *keys);
     buf_t key;
     buf_init(&key, 16384);
-    cinder_err rc = urlkey_make(j->opts.url, &j->kopts, &key);
-    if (!rc) {
-        store_item_new_t start = {j->opts.url, buf_str(&key), 0, NULL};
-        rc = store_items_add(c->st, j->id, &start, 1, j->opts.limit, clock_wall_ms(), NULL);
+    size_t k = 0;
+    cinder_err rc = CINDER_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        buf_reset(&key);
+        rc = urlkey_make(urls[i], kopts, &key);
+        if (!rc) {
+            keys[k] = buf_steal(&key);
+            items[k] = (store_item_new_t){urls[i], keys[k], 0, NULL};
+            k++;
+        }
     }
+    if (!rc)
+        rc = store_items_add(c->st, id, items, k, limit, clock_wall_ms(), admitted);
+    for (size_t i = 0; i < k; i++)
+        free(keys[i]);
+    free(keys);
+    free(items);
     buf_cleanup(&key);
     return rc;
 }
@@ -366,7 +383,7 @@ static cinder_err create_job(crawler_t *c, cjob_t *j)
     store_job_t rec = {0};
     uuid_generate_v4(rec.id);
     memcpy(j->id, rec.id, sizeof j->id);
-    rec.kind = JOB_KIND_CRAWL;
+    rec.kind = j->opts.batch ? JOB_KIND_BATCH : JOB_KIND_CRAWL;
     rec.status = JOB_RUNNING;
     rec.api_version = j->opts.api_version;
     rec.created_ms = clock_wall_ms();
@@ -377,11 +394,12 @@ static cinder_err create_job(crawler_t *c, cjob_t *j)
     json_decref(jo);
     cinder_err rc = store_job_create(c->st, &rec);
     free(rec.options);
-    return rc ? rc : seed(c, j);
+    return rc;
 }
 
-cinder_err crawler_start(crawler_t *c, const crawl_opts_t *o, char *id_out, char *err,
-                         size_t errlen)
+/* Creates the job for o, seeds it with urls and hands it to the scheduler. */
+static cinder_err start(crawler_t *c, const crawl_opts_t *o, const char *const *urls, size_t n,
+                        char *id_out, char *err, size_t errlen)
 {
     cjob_t *j = cjob_from_opts(o);
     if (!j)
@@ -389,6 +407,8 @@ cinder_err crawler_start(crawler_t *c, const crawl_opts_t *o, char *id_out, char
     cinder_err rc = make_scope(j, err, errlen);
     if (!rc)
         rc = create_job(c, j);
+    if (!rc)
+        rc = seed(c, j->id, &j->kopts, urls, n, o->batch ? -1 : j->opts.limit, NULL);
     if (rc) {
         cjob_free(j);
         return rc;
@@ -399,8 +419,66 @@ cinder_err crawler_start(crawler_t *c, const crawl_opts_t *o, char *id_out, char
     c->jobs = j;
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
-    log_info("crawl %s started: %s (limit %lld)", j->id, j->opts.url, (long long)j->opts.limit);
+    log_info("%s %s started: %s (%zu URL(s), limit %lld)", o->batch ? "batch" : "crawl", j->id,
+             j->opts.url, n, (long long)j->opts.limit);
     return CINDER_OK;
+}
+
+cinder_err crawler_start(crawler_t *c, const crawl_opts_t *o, char *id_out, char *err,
+                         size_t errlen)
+{
+    const char *seeds[1] = {o->url};
+    return start(c, o, seeds, 1, id_out, err, errlen);
+}
+
+cinder_err crawler_start_batch(crawler_t *c, const crawl_opts_t *o, const char *const *urls,
+                               size_t n, char *id_out, char *err, size_t errlen)
+{
+    if (!o->batch || n == 0)
+        return CINDER_E_INVALID;
+    return start(c, o, urls, n, id_out, err, errlen);
+}
+
+/* The state of job id for an append: CINDER_E_NOT_FOUND unless it is a batch,
+ * CINDER_E_ALREADY_TERMINAL once it ended. */
+static cinder_err batch_state(crawler_t *c, const char *id)
+{
+    store_job_t rec;
+    cinder_err rc = store_job_get(c->st, id, &rec);
+    if (rc)
+        return rc;
+    if (rec.kind != JOB_KIND_BATCH)
+        rc = CINDER_E_NOT_FOUND;
+    else if (rec.status != JOB_QUEUED && rec.status != JOB_RUNNING)
+        rc = CINDER_E_ALREADY_TERMINAL;
+    store_job_cleanup(&rec);
+    return rc;
+}
+
+cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls, size_t n,
+                          size_t *added)
+{
+    urlkey_opts_t kopts = {0};
+    pthread_mutex_lock(&c->mu);
+    cjob_t *j = c->jobs;
+    while (j && strcmp(j->id, id) != 0)
+        j = j->next;
+    bool open = j && j->opts.batch && !j->cancelled;
+    if (open)
+        kopts = j->kopts;
+    pthread_mutex_unlock(&c->mu);
+    cinder_err rc = batch_state(c, id);
+    if (!rc && !open)
+        rc = CINDER_E_ALREADY_TERMINAL;
+    *added = 0;
+    if (!rc)
+        rc = seed(c, id, &kopts, urls, n, -1, added);
+    if (!rc && *added == 0) /* nothing new: a duplicate list, or the batch ended meanwhile */
+        rc = batch_state(c, id);
+    pthread_mutex_lock(&c->mu);
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
 }
 
 cinder_err crawler_cancel(crawler_t *c, const char *id, int64_t *cancelled)
@@ -449,14 +527,13 @@ static cjob_t *resume_one(crawler_t *c, const char *id)
     return j;
 }
 
-static void resume_all(crawler_t *c)
+/* Loads the running jobs of a kind from the store; returns how many. */
+static size_t resume_kind(crawler_t *c, job_kind kind)
 {
-    int64_t reset = 0;
     char **ids = NULL;
     size_t n = 0;
-    if (store_items_recover(c->st, &reset) != CINDER_OK ||
-        store_jobs_active(c->st, JOB_KIND_CRAWL, &ids, &n) != CINDER_OK)
-        return;
+    if (store_jobs_active(c->st, kind, &ids, &n) != CINDER_OK)
+        return 0;
     for (size_t i = 0; i < n; i++) {
         cjob_t *j = resume_one(c, ids[i]);
         if (!j)
@@ -464,10 +541,20 @@ static void resume_all(crawler_t *c)
         j->next = c->jobs;
         c->jobs = j;
     }
-    if (n)
-        log_info("resumed %zu crawl(s); %lld page(s) that were in flight will be fetched again", n,
-                 (long long)reset);
     store_docs_free(ids, n);
+    return n;
+}
+
+static void resume_all(crawler_t *c)
+{
+    int64_t reset = 0;
+    if (store_items_recover(c->st, &reset) != CINDER_OK)
+        return;
+    size_t crawls = resume_kind(c, JOB_KIND_CRAWL), batches = resume_kind(c, JOB_KIND_BATCH);
+    if (crawls + batches)
+        log_info("resumed %zu crawl(s) and %zu batch scrape(s); %lld page(s) that were in flight "
+                 "will be fetched again",
+                 crawls, batches, (long long)reset);
 }
 
 cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int64_t result_ttl_ms,

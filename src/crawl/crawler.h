@@ -39,6 +39,18 @@ void crawler_free(crawler_t *c);
 CINDER_MUST_CHECK cinder_err crawler_start(crawler_t *c, const crawl_opts_t *o, char *id_out,
                                            char *err, size_t errlen);
 
+/* Creates a batch scrape job (o->batch set; o's page options and concurrency apply) of
+ * urls[0..n) (absolute http(s) URLs; repeated URLs are scraped once) and starts it. Nothing is
+ * discovered, robots.txt and sitemaps are not read. Writes the job id into id_out. */
+CINDER_MUST_CHECK cinder_err crawler_start_batch(crawler_t *c, const crawl_opts_t *o,
+                                                 const char *const *urls, size_t n, char *id_out,
+                                                 char *err, size_t errlen);
+
+/* Adds urls[0..n) to the running batch id (*added receives how many were new).
+ * CINDER_E_NOT_FOUND when id is not a batch, CINDER_E_ALREADY_TERMINAL when it has ended. */
+CINDER_MUST_CHECK cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
+                                            size_t n, size_t *added);
+
 /* Cancels a crawl: from the moment this returns no new page fetch starts; pending items are
  * cancelled (*cancelled receives how many). Errors as store_job_cancel. */
 CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, int64_t *cancelled);

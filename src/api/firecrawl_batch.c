@@ -1,0 +1,170 @@
+/*
+ * Firecrawl batch scrape (v1 and v2): POST /vN/batch/scrape creates a batch job on the crawl
+ * engine (the URLs are its items, nothing is discovered) or, with appendToId, adds URLs to a
+ * running one. Status, cancel and errors are the crawl handlers (a batch id also answers on
+ * /vN/crawl/:id, where the v1 SDK polls).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "api/errmap.h"
+#include "api/firecrawl.h"
+#include "api/params.h"
+#include "crawl/crawler.h"
+#include "util/mem.h"
+#include "util/strv.h"
+
+#define BATCH_MAX_URLS 100000
+
+typedef struct {
+    char **urls; /* normalised, valid */
+    size_t n;
+    json_t *invalid; /* the URLs dropped with ignoreInvalidURLs, as sent */
+} batch_urls_t;
+
+static void batch_urls_cleanup(batch_urls_t *b)
+{
+    strv_free(b->urls, b->n);
+    json_decref(b->invalid);
+}
+
+/* Validates `urls`: each invalid one is a 400 naming urls[i], or with lenient dropped into
+ * b->invalid. */
+static void parse_urls(json_t *v, bool lenient, bool allow_private, batch_urls_t *b,
+                       params_report_t *rep)
+{
+    b->invalid = json_array();
+    if (!json_is_array(v) || json_array_size(v) == 0) {
+        params_issue(rep, "invalid_type", "urls", "urls must be a non-empty array of URLs");
+        return;
+    }
+    if (json_array_size(v) > BATCH_MAX_URLS) {
+        params_issue(rep, "too_big", "urls", "at most 100000 URLs per request");
+        return;
+    }
+    b->urls = xcalloc(json_array_size(v) + 1, sizeof *b->urls);
+    size_t i;
+    json_t *u;
+    json_array_foreach(v, i, u)
+    {
+        char field[32];
+        snprintf(field, sizeof field, "urls[%zu]", i);
+        params_report_t one;
+        params_report_init(&one);
+        char *url = params_url(u, field, allow_private, lenient ? &one : rep);
+        if (url)
+            b->urls[b->n++] = url;
+        else if (lenient)
+            json_array_append(b->invalid, u); /* echoed as sent */
+        params_report_cleanup(&one);
+    }
+    if (b->n == 0 && !params_failed(rep))
+        params_issue(rep, "custom", "urls", "none of the URLs is valid");
+}
+
+/* Batch-level keys; false when k is not one of them. */
+static bool batch_key(const char *k, json_t *v, crawl_opts_t *o, const char **append_to,
+                      params_report_t *rep)
+{
+    long n = 0;
+    if (!strcmp(k, "maxConcurrency")) {
+        if (params_int(v, k, 1, 1000, &n, rep))
+            o->max_concurrency = (int)n;
+    } else if (!strcmp(k, "appendToId")) {
+        *append_to = json_string_value(v);
+        if (!*append_to)
+            params_issue(rep, "invalid_type", k, "appendToId must be a batch id");
+    } else if (!strcmp(k, "webhook")) {
+        params_issue(rep, "custom", k, "webhooks are not available yet in cinder");
+    } else if (strcmp(k, "urls") != 0 && strcmp(k, "ignoreInvalidURLs") != 0) {
+        return false;
+    }
+    return true;
+}
+
+static void parse_batch(json_t *body, int version, bool allow_private, crawl_opts_t *o,
+                        batch_urls_t *b, const char **append_to, params_report_t *rep)
+{
+    static const char *const batch_keys[] = {
+        "urls",   "maxConcurrency", "appendToId", "webhook", "ignoreInvalidURLs",
+        "origin", "integration",    NULL};
+    /* as Firecrawl: the lenient URL check only when the client sends ignoreInvalidURLs: true */
+    bool lenient = json_is_true(json_object_get(body, "ignoreInvalidURLs"));
+    json_t *iiu = json_object_get(body, "ignoreInvalidURLs");
+    if (iiu && !json_is_boolean(iiu))
+        params_issue(rep, "invalid_type", "ignoreInvalidURLs", "Expected boolean");
+    parse_urls(json_object_get(body, "urls"), lenient, allow_private, b, rep);
+    const char *k;
+    json_t *v;
+    json_object_foreach(body, k, v) batch_key(k, v, o, append_to, rep);
+    params_scrape(body, version, batch_keys, &o->page, rep);
+    o->batch = true;
+    o->limit = -1;
+    o->ignore_robots = true; /* as a scrape: robots.txt is for crawlers that discover */
+    o->sitemap = CRAWL_SITEMAP_SKIP;
+    o->dedupe_similar = false;
+    if (b->n)
+        o->url = xstrdup(b->urls[0]);
+}
+
+/* Starts the batch or appends to one; replies on failure and returns false. */
+static bool run_batch(api_req_t *r, int version, crawl_opts_t *o, batch_urls_t *b,
+                      const char *append_to, char id[40])
+{
+    crawler_t *c = engine_crawler(api_app(r)->engine);
+    char err[512] = "";
+    cinder_err rc;
+    if (append_to) {
+        size_t added = 0;
+        snprintf(id, 40, "%s", append_to);
+        rc = crawler_append(c, append_to, (const char *const *)b->urls, b->n, &added);
+    } else {
+        rc = crawler_start_batch(c, o, (const char *const *)b->urls, b->n, id, err, sizeof err);
+    }
+    if (rc == CINDER_E_NOT_FOUND) {
+        api_reply_json(r, 404, json_pack("{s:b, s:s}", "success", 0, "error", "Job not found"));
+    } else if (rc == CINDER_E_ALREADY_TERMINAL) {
+        api_reply_json(r, 409,
+                       json_pack("{s:b, s:s, s:s}", "success", 0, "code", "ALREADY_TERMINAL",
+                                 "error", "The batch has already ended; start a new one"));
+    } else if (rc) {
+        fc_reply_error(r, version, rc, *err ? err : NULL);
+    }
+    return rc == CINDER_OK;
+}
+
+void fc_batch_create(api_req_t *r, int version)
+{
+    api_app_t *app = api_app(r);
+    json_t *body = fc_parse_body(r, version);
+    if (!body)
+        return;
+    params_report_t rep;
+    params_report_init(&rep);
+    crawl_opts_t o;
+    crawl_opts_init(&o, version);
+    batch_urls_t b = {0};
+    const char *append_to = NULL;
+    char id[40], url[600];
+    parse_batch(body, version, app->allow_private, &o, &b, &append_to, &rep);
+    if (params_failed(&rep)) {
+        api_reply_json(r, 400, params_error_body(&rep));
+        goto out;
+    }
+    if (!run_batch(r, version, &o, &b, append_to, id))
+        goto out;
+    fc_job_url(r, version, "batch/scrape", id, NULL, url, sizeof url);
+    json_t *resp = json_pack("{s:b, s:s, s:s}", "success", 1, "id", id, "url", url);
+    if (version == 2 || json_is_true(json_object_get(body, "ignoreInvalidURLs")))
+        json_object_set(resp, "invalidURLs", b.invalid);
+    if (rep.warnings.len)
+        json_object_set_new(resp, "warning", json_string(buf_str(&rep.warnings)));
+    api_reply_json(r, 200, resp);
+out:
+    batch_urls_cleanup(&b);
+    crawl_opts_cleanup(&o);
+    params_report_cleanup(&rep);
+    json_decref(body);
+}
