@@ -21,7 +21,8 @@
 typedef struct {
     char **urls; /* normalised, valid */
     size_t n;
-    json_t *invalid; /* the URLs dropped with ignoreInvalidURLs, as sent */
+    bool lenient;    /* the body says ignoreInvalidURLs: true */
+    json_t *invalid; /* the URLs dropped then, as sent */
 } batch_urls_t;
 
 static void batch_urls_cleanup(batch_urls_t *b)
@@ -30,10 +31,9 @@ static void batch_urls_cleanup(batch_urls_t *b)
     json_decref(b->invalid);
 }
 
-/* Validates `urls`: each invalid one is a 400 naming urls[i], or with lenient dropped into
+/* Validates `urls`: each invalid one is a 400 naming urls[i], or when b->lenient dropped into
  * b->invalid. */
-static void parse_urls(json_t *v, bool lenient, bool allow_private, batch_urls_t *b,
-                       params_report_t *rep)
+static void parse_urls(json_t *v, bool allow_private, batch_urls_t *b, params_report_t *rep)
 {
     b->invalid = json_array();
     if (!json_is_array(v) || json_array_size(v) == 0) {
@@ -53,10 +53,10 @@ static void parse_urls(json_t *v, bool lenient, bool allow_private, batch_urls_t
         snprintf(field, sizeof field, "urls[%zu]", i);
         params_report_t one;
         params_report_init(&one);
-        char *url = params_url(u, field, allow_private, lenient ? &one : rep);
+        char *url = params_url(u, field, allow_private, b->lenient ? &one : rep);
         if (url)
             b->urls[b->n++] = url;
-        else if (lenient)
+        else if (b->lenient)
             json_array_append(b->invalid, u); /* echoed as sent */
         params_report_cleanup(&one);
     }
@@ -64,42 +64,34 @@ static void parse_urls(json_t *v, bool lenient, bool allow_private, batch_urls_t
         params_issue(rep, "custom", "urls", "none of the URLs is valid");
 }
 
-/* Batch-level keys; false when k is not one of them. */
-static bool batch_key(const char *k, json_t *v, crawl_opts_t *o, const char **append_to,
-                      params_report_t *rep)
+/* The batch-level keys besides urls and ignoreInvalidURLs. */
+static void batch_keys(json_t *body, crawl_opts_t *o, const char **append_to, params_report_t *rep)
 {
+    json_t *v;
     long n = 0;
-    if (!strcmp(k, "maxConcurrency")) {
-        if (params_int(v, k, 1, 1000, &n, rep))
-            o->max_concurrency = (int)n;
-    } else if (!strcmp(k, "appendToId")) {
-        *append_to = json_string_value(v);
-        if (!*append_to)
-            params_issue(rep, "invalid_type", k, "appendToId must be a batch id");
-    } else if (!strcmp(k, "webhook")) {
-        params_issue(rep, "custom", k, "webhooks are not available yet in cinder");
-    } else if (strcmp(k, "urls") != 0 && strcmp(k, "ignoreInvalidURLs") != 0) {
-        return false;
-    }
-    return true;
+    if ((v = json_object_get(body, "maxConcurrency")) &&
+        params_int(v, "maxConcurrency", 1, 1000, &n, rep))
+        o->max_concurrency = (int)n;
+    if ((v = json_object_get(body, "appendToId")) && !(*append_to = json_string_value(v)))
+        params_issue(rep, "invalid_type", "appendToId", "appendToId must be a batch id");
+    if (json_object_get(body, "webhook"))
+        params_issue(rep, "custom", "webhook", "webhooks are not available yet in cinder");
 }
 
 static void parse_batch(json_t *body, int version, bool allow_private, crawl_opts_t *o,
                         batch_urls_t *b, const char **append_to, params_report_t *rep)
 {
-    static const char *const batch_keys[] = {
+    static const char *const not_scrape[] = {
         "urls",   "maxConcurrency", "appendToId", "webhook", "ignoreInvalidURLs",
         "origin", "integration",    NULL};
-    /* as Firecrawl: the lenient URL check only when the client sends ignoreInvalidURLs: true */
-    bool lenient = json_is_true(json_object_get(body, "ignoreInvalidURLs"));
     json_t *iiu = json_object_get(body, "ignoreInvalidURLs");
     if (iiu && !json_is_boolean(iiu))
         params_issue(rep, "invalid_type", "ignoreInvalidURLs", "Expected boolean");
-    parse_urls(json_object_get(body, "urls"), lenient, allow_private, b, rep);
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v) batch_key(k, v, o, append_to, rep);
-    params_scrape(body, version, batch_keys, &o->page, rep);
+    /* as Firecrawl: the lenient URL check only when the client sends ignoreInvalidURLs: true */
+    b->lenient = json_is_true(iiu);
+    parse_urls(json_object_get(body, "urls"), allow_private, b, rep);
+    batch_keys(body, o, append_to, rep);
+    params_scrape(body, version, not_scrape, &o->page, rep);
     o->batch = true;
     o->limit = -1;
     o->ignore_robots = true; /* as a scrape: robots.txt is for crawlers that discover */
@@ -157,7 +149,7 @@ void fc_batch_create(api_req_t *r, int version)
         goto out;
     fc_job_url(r, version, "batch/scrape", id, NULL, url, sizeof url);
     json_t *resp = json_pack("{s:b, s:s, s:s}", "success", 1, "id", id, "url", url);
-    if (version == 2 || json_is_true(json_object_get(body, "ignoreInvalidURLs")))
+    if (version == 2 || b.lenient)
         json_object_set(resp, "invalidURLs", b.invalid);
     if (rep.warnings.len)
         json_object_set_new(resp, "warning", json_string(buf_str(&rep.warnings)));

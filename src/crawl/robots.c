@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/url.h"
 
 #define MAX_BODY     (500u * 1024u)
 #define MAX_LINE     (16u * 1024u)
@@ -80,17 +81,6 @@ static bool is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
-static int hex_val(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool is_unreserved(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -142,10 +132,10 @@ static size_t normalise(const char *s, size_t n, char *out, bool collapse)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '%' && i + 2 < n && hex_val((unsigned char)s[i + 1]) >= 0 &&
-            hex_val((unsigned char)s[i + 2]) >= 0) {
-            unsigned char v = (unsigned char)(hex_val((unsigned char)s[i + 1]) * 16 +
-                                              hex_val((unsigned char)s[i + 2]));
+        if (c == '%' && i + 2 < n && url_hex_digit((unsigned char)s[i + 1]) >= 0 &&
+            url_hex_digit((unsigned char)s[i + 2]) >= 0) {
+            unsigned char v = (unsigned char)(url_hex_digit((unsigned char)s[i + 1]) * 16 +
+                                              url_hex_digit((unsigned char)s[i + 2]));
             i += 2;
             if (is_unreserved(v))
                 out[o++] = (char)v;

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "util/mem.h"
+#include "util/url.h"
 
 /*
  * Output is produced in one pass: the buffer is reserved for the worst case
@@ -13,17 +14,6 @@
  */
 
 static const char HEX[] = "0123456789ABCDEF";
-
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static bool is_alnum(unsigned char c)
 {
@@ -63,8 +53,8 @@ static size_t norm_byte(const char *s, size_t n, size_t i, char **w)
 {
     unsigned char c = (unsigned char)s[i];
     if (c == '%' && i + 2 < n) {
-        int hi = hexval((unsigned char)s[i + 1]);
-        int lo = hexval((unsigned char)s[i + 2]);
+        int hi = url_hex_digit((unsigned char)s[i + 1]);
+        int lo = url_hex_digit((unsigned char)s[i + 2]);
         if (hi >= 0 && lo >= 0) {
             unsigned char v = (unsigned char)(hi * 16 + lo);
             if (is_unreserved(v))
@@ -88,7 +78,7 @@ static bool valid_host_char(unsigned char c)
 
 static bool valid_ip6_char(unsigned char c)
 {
-    return hexval(c) >= 0 || c == ':' || c == '.';
+    return url_hex_digit(c) >= 0 || c == ':' || c == '.';
 }
 
 /* Validates host[0..n): a hostname (no leading dot, no empty label) or a

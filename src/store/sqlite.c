@@ -243,8 +243,6 @@ static void sq_close(void *impl)
     for (size_t i = 0; i < SQ_STMT_CACHE && s->stmts[i].sql; i++)
         sqlite3_finalize(s->stmts[i].st);
     sqlite3_close(s->db);
-    if (s->z_ready)
-        deflateEnd(&s->z);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -430,20 +428,8 @@ static unsigned char *deflate_with(z_stream *z, const char *json, size_t len, si
     return out;
 }
 
-/* Deflates json into a heap buffer (the payload starts SQ_PACK_HEADER bytes in) with the
- * store's reusable stream (one deflateInit per store, not per document: each init allocates
- * ~270 KB). NULL when it does not shrink. Caller holds s->mu. */
-static unsigned char *deflate_doc(sq_t *s, const char *json, size_t len, size_t *zlen)
-{
-    if (!s->z_ready) {
-        if (deflateInit(&s->z, 1) != Z_OK)
-            return NULL;
-        s->z_ready = true;
-    }
-    return deflate_with(&s->z, json, len, zlen);
-}
-
-/* Worker threads pack documents with a stream of their own, freed when the thread ends. */
+/* Each thread packs documents with a deflate stream of its own (one deflateInit per thread, not
+ * per document: each init allocates ~270 KB), freed when the thread ends. */
 static pthread_key_t pack_key;
 static pthread_once_t pack_once = PTHREAD_ONCE_INIT;
 
@@ -499,28 +485,24 @@ static cinder_err sq_doc_pack(void *impl, const char *json, size_t len, char **o
     return CINDER_OK;
 }
 
-void sq_bind_packed(sqlite3_stmt *st, int i, const char *packed, size_t len)
+void sq_bind_packed(sqlite3_stmt *st, int i, const char *packed, size_t len,
+                    sqlite3_destructor_type keep)
 {
     uint64_t raw = 0;
     for (int k = 0; k < 8; k++)
         raw |= (uint64_t)(unsigned char)packed[1 + k] << (8 * k);
     sqlite3_bind_int(st, i, packed[0] != 0);
     sqlite3_bind_int64(st, i + 1, (sqlite3_int64)raw);
-    sqlite3_bind_blob64(st, i + 2, packed + SQ_PACK_HEADER, len - SQ_PACK_HEADER, SQLITE_STATIC);
+    sqlite3_bind_blob64(st, i + 2, packed + SQ_PACK_HEADER, len - SQ_PACK_HEADER, keep);
 }
 
-void sq_bind_doc(sq_t *s, sqlite3_stmt *st, int i, const char *json, size_t len)
+void sq_bind_doc(sqlite3_stmt *st, int i, const char *json, size_t len)
 {
-    size_t zlen = 0;
-    unsigned char *z = worth_packing(len) ? deflate_doc(s, json, len, &zlen) : NULL;
-    if (z) /* the payload starts SQ_PACK_HEADER bytes in */
-        memmove(z, z + SQ_PACK_HEADER, zlen);
-    sqlite3_bind_int(st, i, z != NULL);
-    sqlite3_bind_int64(st, i + 1, (sqlite3_int64)len);
-    if (z)
-        sqlite3_bind_blob64(st, i + 2, z, zlen, free);
-    else
-        sqlite3_bind_blob64(st, i + 2, json, len, SQLITE_TRANSIENT);
+    char *packed = NULL;
+    size_t n = 0;
+    (void)sq_doc_pack(NULL, json, len, &packed, &n);
+    sq_bind_packed(st, i, packed, n, SQLITE_TRANSIENT);
+    free(packed);
 }
 
 typedef struct {
@@ -536,7 +518,7 @@ static void bind_doc(sqlite3_stmt *st, const void *ud)
     const doc_row_t *d = ud;
     sq_bind_job(d->s, st, 1, d->job_id);
     sqlite3_bind_int64(st, 2, d->seq);
-    sq_bind_doc(d->s, st, 3, d->json, d->len);
+    sq_bind_doc(st, 3, d->json, d->len);
 }
 
 static cinder_err sq_doc_put(void *impl, const char *job_id, int64_t seq, const char *json,

@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include <sqlite3.h>
-#include <zlib.h>
 
 #include "store/store.h"
 
@@ -24,10 +23,8 @@ typedef struct {
         sqlite3_stmt *st;
     } stmts[SQ_STMT_CACHE]; /* prepared once, reused (guarded by mu) */
     pthread_mutex_t mu;     /* held for every statement sequence and transaction */
-    z_stream z;             /* document compressor, reused (guarded by mu) */
-    char job_cache_id[40]; /* the job last mapped to its integer key (guarded by mu) */
+    char job_cache_id[40];  /* the job last mapped to its integer key (guarded by mu) */
     int64_t job_cache_no;
-    bool z_ready;
 } sq_t;
 
 /* Logs and maps a SQLite result code (OK/DONE/ROW are CINDER_OK). */
@@ -52,16 +49,17 @@ cinder_err sq_exec(sq_t *s, const char *sql);
  * col+2) into a heap string. */
 cinder_err sq_read_doc(sqlite3_stmt *st, int col, char **json, size_t *len);
 
-/* Compresses (when large) and binds a document as (compressed, raw_len, body) at index i.
- * Caller holds s->mu (the compressor is shared). */
-void sq_bind_doc(sq_t *s, sqlite3_stmt *st, int i, const char *json, size_t len);
+/* Packs (as store_doc_pack: deflated when large) and binds a document as (compressed, raw_len,
+ * body) at index i; the bytes are copied. */
+void sq_bind_doc(sqlite3_stmt *st, int i, const char *json, size_t len);
 
 /* Bytes before the body in a document packed by store_doc_pack. */
 #define SQ_PACK_HEADER 9
 
-/* Binds a document packed by store_doc_pack as (compressed, raw_len, body) at index i; the
- * packed bytes must outlive the statement's step. */
-void sq_bind_packed(sqlite3_stmt *st, int i, const char *packed, size_t len);
+/* Binds a document packed by store_doc_pack as (compressed, raw_len, body) at index i; with
+ * keep SQLITE_STATIC the packed bytes must outlive the statement's step. */
+void sq_bind_packed(sqlite3_stmt *st, int i, const char *packed, size_t len,
+                    sqlite3_destructor_type keep);
 
 /* Wall-clock now in ms. */
 int64_t sq_now_ms(void);

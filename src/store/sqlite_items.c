@@ -222,9 +222,9 @@ static cinder_err put_doc(sq_t *s, const char *job_id, const store_item_result_t
     sq_bind_job(s, st, 1, job_id);
     sqlite3_bind_int64(st, 2, js->completed);
     if (r->doc && r->doc_packed)
-        sq_bind_packed(st, 3, r->doc, r->doc_len);
+        sq_bind_packed(st, 3, r->doc, r->doc_len, SQLITE_STATIC);
     else
-        sq_bind_doc(s, st, 3, r->doc ? r->doc : "{}", r->doc ? r->doc_len : 2);
+        sq_bind_doc(st, 3, r->doc ? r->doc : "{}", r->doc ? r->doc_len : 2);
     sqlite3_bind_int64(st, 6, r->seq);
     cinder_err rc = sq_err(s, sqlite3_step(st), "insert document");
     sq_done(s, st);

@@ -30,6 +30,18 @@ char *url_resolver_resolve(url_resolver_t *r, const char *ref, size_t len);
 /* Frees the resolver. Accepts NULL. */
 void url_resolver_free(url_resolver_t *r);
 
+/* The value of hexadecimal digit c (either case), or -1: for %XX escapes. */
+static inline int url_hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* True when s starts with a URI scheme followed by ':' (e.g. "mailto:"). */
 bool url_has_scheme(const char *s, size_t len);
 
