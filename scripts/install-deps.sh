@@ -15,6 +15,7 @@ BUILD_PKGS=(
   zlib1g-dev             # compression
   libsqlite3-dev         # embedded store
   libxml2-dev            # XML (streamed sitemaps)
+  libssl-dev             # SHA-256 of API keys, HMAC signatures of webhooks
   ca-certificates
 )
 TEST_PKGS=(

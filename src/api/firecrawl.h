@@ -5,6 +5,9 @@
 #ifndef CINDER_API_FIRECRAWL_H
 #define CINDER_API_FIRECRAWL_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "api/http.h"
@@ -43,6 +46,17 @@ void fc_crawl_ongoing(api_req_t *r, int version);
  * with `next` on the batch path); cancel and errors are the crawl handlers. */
 void fc_batch_create(api_req_t *r, int version);
 void fc_batch_status(api_req_t *r, int version);
+
+/* Claims the request's x-idempotency-key for its team (*claimed tells whether one was claimed);
+ * replies 409 and returns false when the key was used before. */
+bool fc_idem_claim(api_req_t *r, int version, bool *claimed);
+
+/* Releases a claimed idempotency key after the request failed. */
+void fc_idem_release(api_req_t *r, bool claimed);
+
+/* Replies to a job start that failed with rc: 400 with err for a bad request, 402 naming the
+ * need (credits the job would reserve) and the team's balance, else the error table's reply. */
+void fc_reply_start_error(api_req_t *r, int version, cinder_err rc, const char *err, int64_t need);
 
 /* "http://<Host>/vN/<path>/<id><query>" from the request's Host header, into out. */
 void fc_job_url(api_req_t *r, int version, const char *path, const char *id, const char *query,

@@ -13,6 +13,7 @@
 #include "api/firecrawl.h"
 #include "api/params.h"
 #include "crawl/crawler.h"
+#include "util/clock.h"
 #include "util/mem.h"
 #include "util/strv.h"
 
@@ -101,6 +102,22 @@ static void parse_batch(json_t *body, int version, bool allow_private, crawl_opt
         o->url = xstrdup(b->urls[0]);
 }
 
+/* Checks that batch id belongs to the request's team and reserves n credits more for it. */
+static cinder_err append_owned(api_req_t *r, const char *id, size_t n)
+{
+    store_t *st = engine_store(api_app(r)->engine);
+    store_job_t job;
+    cinder_err rc = store_job_get(st, id, &job);
+    if (rc)
+        return rc;
+    if (job.kind != JOB_KIND_BATCH || !api_owns(r, job.team))
+        rc = CINDER_E_NOT_FOUND;
+    else if (job.status > JOB_RUNNING)
+        rc = CINDER_E_ALREADY_TERMINAL;
+    store_job_cleanup(&job);
+    return rc ? rc : store_job_reserve(st, id, (int64_t)n, clock_wall_ms());
+}
+
 /* Starts the batch or appends to one; replies on failure and returns false. */
 static bool run_batch(api_req_t *r, int version, crawl_opts_t *o, batch_urls_t *b,
                       const char *append_to, char id[40])
@@ -108,13 +125,21 @@ static bool run_batch(api_req_t *r, int version, crawl_opts_t *o, batch_urls_t *
     crawler_t *c = engine_crawler(api_app(r)->engine);
     char err[512] = "";
     cinder_err rc;
+    bool claimed = false;
+    if (!fc_idem_claim(r, version, &claimed))
+        return false;
+    snprintf(o->team, sizeof o->team, "%s", api_team(r));
     if (append_to) {
         size_t added = 0;
         snprintf(id, 40, "%s", append_to);
-        rc = crawler_append(c, append_to, (const char *const *)b->urls, b->n, &added);
+        rc = append_owned(r, append_to, b->n);
+        if (!rc)
+            rc = crawler_append(c, append_to, (const char *const *)b->urls, b->n, &added);
     } else {
         rc = crawler_start_batch(c, o, (const char *const *)b->urls, b->n, id, err, sizeof err);
     }
+    if (rc)
+        fc_idem_release(r, claimed);
     if (rc == CINDER_E_NOT_FOUND) {
         api_reply_json(r, 404, json_pack("{s:b, s:s}", "success", 0, "error", "Job not found"));
     } else if (rc == CINDER_E_ALREADY_TERMINAL) {
@@ -122,7 +147,7 @@ static bool run_batch(api_req_t *r, int version, crawl_opts_t *o, batch_urls_t *
                        json_pack("{s:b, s:s, s:s}", "success", 0, "code", "ALREADY_TERMINAL",
                                  "error", "The batch has already ended; start a new one"));
     } else if (rc) {
-        fc_reply_error(r, version, rc, *err ? err : NULL);
+        fc_reply_start_error(r, version, rc, err, (int64_t)b->n);
     }
     return rc == CINDER_OK;
 }

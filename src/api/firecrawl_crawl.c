@@ -14,6 +14,7 @@
 #include "crawl/crawler.h"
 #include "crawl/urlkey.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/mem.h"
 
 #define PAGE_DEFAULT 100
@@ -128,6 +129,63 @@ void fc_job_url(api_req_t *r, int version, const char *path, const char *id, con
              query ? query : "");
 }
 
+bool fc_idem_claim(api_req_t *r, int version, bool *claimed)
+{
+    *claimed = false;
+    const char *key = api_header(r, "x-idempotency-key");
+    if (!key)
+        return true;
+    size_t n = strlen(key);
+    const char *msg = "Idempotency key already used";
+    cinder_err rc = CINDER_E_CONFLICT;
+    if (n == 0 || n > 128)
+        msg = "Invalid idempotency key: 1 to 128 characters";
+    else
+        rc = store_idem_claim(engine_store(api_app(r)->engine), api_team(r), key, clock_wall_ms());
+    if (rc == CINDER_OK) {
+        *claimed = true;
+        return true;
+    }
+    if (rc == CINDER_E_CONFLICT)
+        api_reply_json(r, 409,
+                       json_pack("{s:b, s:s, s:s}", "success", 0, "code", "IDEMPOTENCY_KEY_USED",
+                                 "error", msg));
+    else
+        fc_reply_error(r, version, rc, NULL);
+    return false;
+}
+
+void fc_idem_release(api_req_t *r, bool claimed)
+{
+    const char *key = api_header(r, "x-idempotency-key");
+    if (claimed && key &&
+        store_idem_release(engine_store(api_app(r)->engine), api_team(r), key) != CINDER_OK)
+        log_warn("idempotency key of a failed request could not be released");
+}
+
+void fc_reply_start_error(api_req_t *r, int version, cinder_err rc, const char *err, int64_t need)
+{
+    store_team_t team;
+    char detail[512];
+    if (rc == CINDER_E_BAD_REQUEST && err && *err) {
+        json_t *b = json_pack("{s:s}", "error", err);
+        if (version)
+            json_object_set_new(b, "success", json_false());
+        api_reply_json(r, 400, b);
+        return;
+    }
+    if (rc == CINDER_E_NO_CREDITS &&
+        store_team_get(engine_store(api_app(r)->engine), api_team(r), &team) == CINDER_OK) {
+        snprintf(detail, sizeof detail,
+                 "the job reserves %lld credit(s) (one per page it may produce: its limit or "
+                 "its URLs) and team %s has %lld left. Lower the limit or add credits "
+                 "(cinder keys credits --team %s --add N).",
+                 (long long)need, team.name, (long long)team.credits, team.name);
+        err = detail;
+    }
+    fc_reply_error(r, version, rc, err && *err ? err : NULL);
+}
+
 void fc_crawl_create(api_req_t *r, int version)
 {
     api_app_t *app = api_app(r);
@@ -145,12 +203,15 @@ void fc_crawl_create(api_req_t *r, int version)
     }
     const char *src = json_string_value(json_object_get(body, "url"));
     o.source_url = xstrdup(src);
+    snprintf(o.team, sizeof o.team, "%s", api_team(r));
     char id[40], err[512] = "", url[600];
+    bool claimed = false;
+    if (!fc_idem_claim(r, version, &claimed))
+        goto out;
     cinder_err rc = crawler_start(engine_crawler(app->engine), &o, id, err, sizeof err);
-    if (rc == CINDER_E_BAD_REQUEST) {
-        api_reply_json(r, 400, json_pack("{s:b, s:s}", "success", 0, "error", err));
-    } else if (rc) {
-        fc_reply_error(r, version, rc, NULL);
+    if (rc) {
+        fc_idem_release(r, claimed);
+        fc_reply_start_error(r, version, rc, err, o.limit);
     } else {
         fc_job_url(r, version, "crawl", id, NULL, url, sizeof url);
         json_t *resp = json_pack("{s:b, s:s, s:s}", "success", 1, "id", id, "url", url);
@@ -170,7 +231,7 @@ static bool load_job(api_req_t *r, int version, store_job_t *job)
     if (!fc_check_job_id(r))
         return false;
     cinder_err rc = store_job_get(engine_store(api_app(r)->engine), api_param(r, 0), job);
-    if (!rc && job->kind == JOB_KIND_SCRAPE) {
+    if (!rc && (job->kind == JOB_KIND_SCRAPE || !api_owns(r, job->team))) {
         store_job_cleanup(job);
         rc = CINDER_E_NOT_FOUND;
     }
@@ -279,7 +340,7 @@ static void status_reply(api_req_t *r, int version, const char *path)
     json_t *b = json_pack("{s:b, s:s, s:I, s:I, s:I}", "success", 1, "status",
                           status_word(job.status, version), "completed", (json_int_t)job.completed,
                           "total", (json_int_t)(job.completed + outstanding(&job)), "creditsUsed",
-                          (json_int_t)job.completed);
+                          (json_int_t)job.credits_charged);
     add_times(b, &job, version);
     if (skip + (long)n < job.completed || outstanding(&job) > 0) {
         char q[64], url[700];
@@ -309,9 +370,16 @@ void fc_crawl_cancel(api_req_t *r, int version)
 {
     if (!fc_check_job_id(r))
         return;
-    int64_t cancelled = 0;
+    store_cancel_t cancelled = {0};
     store_job_t job;
-    cinder_err rc = crawler_cancel(engine_crawler(api_app(r)->engine), api_param(r, 0), &cancelled);
+    cinder_err rc = store_job_get(engine_store(api_app(r)->engine), api_param(r, 0), &job);
+    if (!rc) {
+        if (job.kind == JOB_KIND_SCRAPE || !api_owns(r, job.team))
+            rc = CINDER_E_NOT_FOUND;
+        store_job_cleanup(&job);
+    }
+    if (!rc)
+        rc = crawler_cancel(engine_crawler(api_app(r)->engine), api_param(r, 0), &cancelled);
     if (rc == CINDER_E_NOT_FOUND) {
         api_reply_json(r, 404, json_pack("{s:s}", "error", "Job not found"));
     } else if (rc == CINDER_E_ALREADY_TERMINAL &&
@@ -326,8 +394,9 @@ void fc_crawl_cancel(api_req_t *r, int version)
         fc_reply_error(r, version, rc, NULL);
     } else {
         api_reply_json(r, 200,
-                       json_pack("{s:s, s:I}", "status", "cancelled", "cancelledItems",
-                                 (json_int_t)cancelled));
+                       json_pack("{s:s, s:I, s:I}", "status", "cancelled", "cancelledItems",
+                                 (json_int_t)cancelled.cancelled, "creditsRefunded",
+                                 (json_int_t)cancelled.refunded));
     }
 }
 
@@ -390,6 +459,10 @@ void fc_crawl_ongoing(api_req_t *r, int version)
         store_job_t job;
         if (store_job_get(st, ids[i], &job) != CINDER_OK)
             continue;
+        if (!api_owns(r, job.team)) {
+            store_job_cleanup(&job);
+            continue;
+        }
         char iso[40];
         clock_iso8601(job.created_ms, iso, sizeof iso);
         json_error_t err;
@@ -450,12 +523,15 @@ void fc_v0_crawl_create(api_req_t *r)
         goto out;
     }
     o.source_url = xstrdup(json_string_value(json_object_get(body, "url")));
+    snprintf(o.team, sizeof o.team, "%s", api_team(r));
+    bool claimed = false;
+    if (!fc_idem_claim(r, 0, &claimed))
+        goto out;
     cinder_err rc = crawler_start(engine_crawler(app->engine), &o, id, err, sizeof err);
-    if (rc == CINDER_E_BAD_REQUEST)
-        api_reply_json(r, 400, json_pack("{s:s}", "error", err));
-    else if (rc)
-        fc_reply_error(r, 0, rc, NULL);
-    else
+    if (rc) {
+        fc_idem_release(r, claimed);
+        fc_reply_start_error(r, 0, rc, err, o.limit);
+    } else
         api_reply_json(r, 200, json_pack("{s:s}", "jobId", id));
 out:
     crawl_opts_cleanup(&o);

@@ -177,7 +177,7 @@ void fc_scrape(api_req_t *r, int version)
     c->warning = rep.warnings.len ? xstrdup(buf_str(&rep.warnings)) : NULL;
     char id[40];
     api_defer(r);
-    cinder_err rc = scrape_submit(app->engine, url, src, &o, on_scrape_done, c, id);
+    cinder_err rc = scrape_submit(app->engine, api_team(r), url, src, &o, on_scrape_done, c, id);
     if (rc) {
         fc_reply_error(r, version, rc, NULL);
         free(c->warning);
@@ -196,7 +196,7 @@ void fc_scrape_get(api_req_t *r, int version)
     if (!fc_check_job_id(r))
         return;
     json_t *doc = NULL;
-    cinder_err rc = scrape_lookup(api_app(r)->engine, api_param(r, 0), &doc);
+    cinder_err rc = scrape_lookup(api_app(r)->engine, api_team(r), api_param(r, 0), &doc);
     if (rc == CINDER_E_NOT_FOUND) {
         api_reply_json(r, 404, json_pack("{s:b, s:s}", "success", 0, "error", "Job not found."));
         return;

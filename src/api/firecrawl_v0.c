@@ -12,3 +12,8 @@ const api_route_t firecrawl_v0_routes[] = {
     {"DELETE", "/v0/crawl/cancel/:id", v0_crawl_cancel},
     {NULL, NULL, NULL},
 };
+
+void fc_v0_error(api_req_t *r, cinder_err e, const char *detail)
+{
+    fc_reply_error(r, 0, e, detail);
+}

@@ -31,3 +31,8 @@ const api_route_t firecrawl_v1_routes[] = {
     {"DELETE", "/v1/batch/scrape/:id/errors", v1_crawl_errors},
     {NULL, NULL, NULL},
 };
+
+void fc_v1_error(api_req_t *r, cinder_err e, const char *detail)
+{
+    fc_reply_error(r, 1, e, detail);
+}

@@ -27,3 +27,8 @@ const api_route_t firecrawl_v2_routes[] = {
     {"GET", "/v2/batch/scrape/:id/errors", v2_crawl_errors},
     {NULL, NULL, NULL},
 };
+
+void fc_v2_error(api_req_t *r, cinder_err e, const char *detail)
+{
+    fc_reply_error(r, 2, e, detail);
+}

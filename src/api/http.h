@@ -29,6 +29,10 @@ const char *api_query(api_req_t *r, const char *name);
 const char *api_request_id(const api_req_t *r);
 /* The application context. */
 api_app_t *api_app(const api_req_t *r);
+/* The team the request's API key belongs to ("" when the server runs open). Owned by r. */
+const char *api_team(const api_req_t *r);
+/* True when team (a job's owner) is the request's team: other teams' jobs must answer 404. */
+bool api_owns(const api_req_t *r, const char *team);
 /* Route parameter i (":id" segments, in order) or NULL. */
 const char *api_param(const api_req_t *r, int i);
 

@@ -23,6 +23,8 @@
 
 #include <microhttpd.h>
 
+#include "api/app.h"
+#include "api/auth.h"
 #include "api/router.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -52,6 +54,7 @@ struct api_req {
     struct MHD_Response *resp;
     int nextra;
     char *extra[MAX_EXTRA_HEADERS][2];
+    char team[64]; /* the authenticated team ("" when open) */
 };
 
 static atomic_ullong req_counter;
@@ -91,6 +94,16 @@ const char *api_request_id(const api_req_t *r)
 api_app_t *api_app(const api_req_t *r)
 {
     return r->srv->cfg.app;
+}
+
+const char *api_team(const api_req_t *r)
+{
+    return r->team;
+}
+
+bool api_owns(const api_req_t *r, const char *team)
+{
+    return team && strcmp(team, r->team) == 0;
 }
 
 const char *api_param(const api_req_t *r, int i)
@@ -161,6 +174,42 @@ static void reply_error(api_req_t *r, unsigned status, const char *msg)
     api_reply_json(r, status, json_pack("{s:b, s:s}", "success", 0, "error", msg));
 }
 
+/* The key a request presents: "Authorization: Bearer KEY", "Authorization: KEY" (Trieve) or
+ * "x-api-key: KEY" (Spidra, Skop). */
+static const char *presented_key(api_req_t *r)
+{
+    const char *v = api_header(r, "Authorization");
+    if (v && *v) {
+        if (!strncasecmp(v, "Bearer ", 7))
+            v += 7;
+        while (*v == ' ')
+            v++;
+        return v;
+    }
+    return api_header(r, "x-api-key");
+}
+
+/* Checks the key for every route but health; on failure replies in the route's dialect. */
+static bool authenticate(api_req_t *r)
+{
+    api_app_t *app = r->srv->cfg.app;
+    if (r->match.dialect == API_HEALTH || !app || !app->auth)
+        return true;
+    auth_result_t res;
+    auth_check(app->auth, presented_key(r), &res);
+    if (res.err == CINDER_OK) {
+        memcpy(r->team, res.team, sizeof r->team);
+        return true;
+    }
+    if (res.err == CINDER_E_RATE_LIMITED) {
+        char s[16];
+        snprintf(s, sizeof s, "%d", res.retry_after_s);
+        api_add_header(r, "Retry-After", s);
+    }
+    r->match.error(r, res.err, res.message);
+    return false;
+}
+
 static void dispatch(api_req_t *r)
 {
     if (strcmp(r->method, "OPTIONS") == 0) {
@@ -176,7 +225,8 @@ static void dispatch(api_req_t *r)
     }
     router_match(r->method, r->path, &r->match);
     if (r->match.handler) {
-        r->match.handler(r);
+        if (authenticate(r))
+            r->match.handler(r);
         return;
     }
     char msg[300];

@@ -173,9 +173,9 @@ static void follow(engine_t *e, const char *id, writer_t *w, store_job_t *job)
     unsigned ticks = 0;
     for (;;) {
         if (interrupted && !cancelled) {
-            int64_t n = 0;
+            store_cancel_t n = {0};
             cancelled = crawler_cancel(engine_crawler(e), id, &n) == CINDER_OK;
-            fprintf(stderr, "\ncancelled: %lld queued page(s) dropped\n", (long long)n);
+            fprintf(stderr, "\ncancelled: %lld queued page(s) dropped\n", (long long)n.cancelled);
         }
         memset(job, 0, sizeof *job);
         if (store_job_get(engine_store(e), id, job) != CINDER_OK)

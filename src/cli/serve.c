@@ -28,6 +28,7 @@ typedef struct {
     long workers;
     long api_threads;
     bool allow_private;
+    bool open;
     long long result_ttl_ms;
     size_t max_page;
     long host_connections;
@@ -47,6 +48,9 @@ static const opt_def_t serve_opts[] = {
      "HTTP threads (requests waiting on a scrape hold none)"},
     {"allow-private", 0, "CINDER_ALLOW_PRIVATE", OPT_FLAG, F(allow_private), NULL, NULL,
      "allow targets on loopback, private and link-local addresses (off by default)"},
+    {"open", 0, "CINDER_OPEN", OPT_FLAG, F(open), NULL, NULL,
+     "while no API key exists, serve without keys on a non-loopback address too (by default "
+     "open mode is for loopback only)"},
     {"result-ttl", 0, "CINDER_RESULT_TTL", OPT_DURATION, F(result_ttl_ms), "24h", "DURATION",
      "how long job results stay readable (e.g. 24h, 90m)"},
     {"max-page-size", 0, "CINDER_MAX_PAGE_SIZE", OPT_SIZE, F(max_page), "20MiB", "SIZE",
@@ -75,6 +79,34 @@ static void set_log_level(const char *s)
     else if (!strcmp(s, "error"))
         l = LOG_ERROR;
     log_set_level(l);
+}
+
+static bool is_loopback(const char *host)
+{
+    return !strcmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1");
+}
+
+/* Starts the key checker and says which mode the server runs in; false when it must not start
+ * (no key exists, a non-loopback address, and no --open). */
+static bool start_auth(const serve_cfg_t *cfg, engine_t *engine, auth_t **out)
+{
+    bool open_ok = cfg->open || is_loopback(cfg->host);
+    if (auth_new(engine_store(engine), open_ok, out))
+        return false;
+    if (!auth_no_keys(*out)) {
+        log_info("API keys required (create and revoke them with `cinder keys`)");
+        return true;
+    }
+    if (!open_ok) {
+        log_error("refusing to serve %s without API keys: create one with `cinder keys create "
+                  "--team NAME --data %s`, or pass --open to serve without keys",
+                  cfg->host, cfg->data);
+        return false;
+    }
+    log_info("open mode: no API key exists, so any or no key is accepted%s (create one with "
+             "`cinder keys create` to require keys)",
+             cfg->open ? " (--open)" : " on loopback");
+    return true;
 }
 
 static int wait_for_signal(void)
@@ -122,10 +154,16 @@ int cmd_serve(int argc, char **argv)
         log_error("cannot start: the store in %s could not be opened", cfg.data);
         return 1;
     }
-    api_app_t app = {engine, cfg.allow_private};
+    api_app_t app = {engine, cfg.allow_private, NULL};
+    if (!start_auth(&cfg, engine, &app.auth)) {
+        auth_free(app.auth);
+        engine_free(engine);
+        return 1;
+    }
     server_config_t sc = {cfg.host, (int)cfg.port, (int)cfg.api_threads, 10u * 1000 * 1000, &app};
     server_t *srv = NULL;
     if (server_new(&sc, &srv)) {
+        auth_free(app.auth);
         engine_free(engine);
         return 1;
     }
@@ -139,6 +177,7 @@ int cmd_serve(int argc, char **argv)
     server_quiesce(srv);
     engine_free(engine);
     server_free(srv);
+    auth_free(app.auth);
     log_info("stopped");
     return 0;
 }

@@ -32,7 +32,8 @@ typedef struct {
     int max_concurrency; /* pages in flight at once; 0: default */
     scrape_opts_t page;  /* scrapeOptions applied to every page */
     int api_version;
-    bool batch; /* a batch scrape: the URLs are given (crawler_start_batch), none discovered */
+    bool batch;    /* a batch scrape: the URLs are given (crawler_start_batch), none discovered */
+    char team[64]; /* not persisted (the job record holds it): the owning team, "" when open */
     /* Optional, not persisted: receives each document on a worker thread as it is built (must be
      * thread-safe; doc is borrowed for the call). The store then keeps an empty placeholder in
      * its place: for the command line, which writes documents to files itself. */

@@ -345,6 +345,7 @@ static cjob_t *cjob_from_opts(const crawl_opts_t *o)
     }
     j->opts.on_document = o->on_document;
     j->opts.on_document_ud = o->on_document_ud;
+    memcpy(j->opts.team, o->team, sizeof o->team);
     return j;
 }
 
@@ -378,9 +379,13 @@ static cinder_err seed(crawler_t *c, const char *id, const urlkey_opts_t *kopts,
     return rc;
 }
 
-static cinder_err create_job(crawler_t *c, cjob_t *j)
+/* Creates the job record; it reserves a credit per page it may produce (the crawl's limit, or
+ * the batch's n URLs). */
+static cinder_err create_job(crawler_t *c, cjob_t *j, size_t n)
 {
     store_job_t rec = {0};
+    memcpy(rec.team, j->opts.team, sizeof rec.team);
+    rec.credits_reserved = j->opts.batch ? (int64_t)n : j->opts.limit;
     uuid_generate_v4(rec.id);
     memcpy(j->id, rec.id, sizeof j->id);
     rec.kind = j->opts.batch ? JOB_KIND_BATCH : JOB_KIND_CRAWL;
@@ -406,7 +411,7 @@ static cinder_err start(crawler_t *c, const crawl_opts_t *o, const char *const *
         return CINDER_E_INVALID;
     cinder_err rc = make_scope(j, err, errlen);
     if (!rc)
-        rc = create_job(c, j);
+        rc = create_job(c, j, n);
     if (!rc)
         rc = seed(c, j->id, &j->kopts, urls, n, o->batch ? -1 : j->opts.limit, NULL);
     if (rc) {
@@ -481,10 +486,10 @@ cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
     return rc;
 }
 
-cinder_err crawler_cancel(crawler_t *c, const char *id, int64_t *cancelled)
+cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
 {
     pthread_mutex_lock(&c->mu);
-    cinder_err rc = store_job_cancel(c->st, id, clock_wall_ms(), cancelled);
+    cinder_err rc = store_job_cancel(c->st, id, clock_wall_ms(), out);
     for (cjob_t *j = c->jobs; j && !rc; j = j->next)
         if (!strcmp(j->id, id))
             j->cancelled = true;

@@ -52,8 +52,9 @@ CINDER_MUST_CHECK cinder_err crawler_append(crawler_t *c, const char *id, const 
                                             size_t n, size_t *added);
 
 /* Cancels a crawl: from the moment this returns no new page fetch starts; pending items are
- * cancelled (*cancelled receives how many). Errors as store_job_cancel. */
-CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, int64_t *cancelled);
+ * cancelled and their credits refunded (*out, may be NULL, says how many). Errors as
+ * store_job_cancel. */
+CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out);
 
 /* Number of crawls being scheduled. */
 int crawler_active(crawler_t *c);

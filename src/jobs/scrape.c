@@ -283,9 +283,11 @@ static void on_fetched(fetch_result_t *res, void *ud)
         process_task(t);
 }
 
-static cinder_err create_job(scrape_task_t *t, const char *url)
+static cinder_err create_job(scrape_task_t *t, const char *team, const char *url)
 {
     store_job_t *j = &t->job;
+    snprintf(j->team, sizeof j->team, "%s", team ? team : "");
+    j->credits_reserved = 1;
     uuid_generate_v4(j->id);
     j->kind = JOB_KIND_SCRAPE;
     j->status = JOB_RUNNING;
@@ -300,7 +302,7 @@ static cinder_err create_job(scrape_task_t *t, const char *url)
     return store_job_create(engine_store(t->e), j);
 }
 
-cinder_err scrape_submit(engine_t *e, const char *url, const char *source_url,
+cinder_err scrape_submit(engine_t *e, const char *team, const char *url, const char *source_url,
                          const scrape_opts_t *opts, scrape_cb cb, void *ud, char *id_out)
 {
     scrape_task_t *t = xcalloc(1, sizeof *t);
@@ -309,7 +311,7 @@ cinder_err scrape_submit(engine_t *e, const char *url, const char *source_url,
     t->ud = ud;
     t->source_url = xstrdup(source_url ? source_url : url);
     scrape_opts_copy(&t->opts, opts);
-    cinder_err rc = create_job(t, url);
+    cinder_err rc = create_job(t, team, url);
     if (rc)
         goto out;
     fetch_request_t req = {0};
@@ -339,13 +341,13 @@ void scrape_result_free(scrape_result_t *r)
     free(r);
 }
 
-cinder_err scrape_lookup(engine_t *e, const char *id, json_t **doc)
+cinder_err scrape_lookup(engine_t *e, const char *team, const char *id, json_t **doc)
 {
     store_job_t job;
     cinder_err rc = store_job_get(engine_store(e), id, &job);
     if (rc)
         return rc;
-    bool is_scrape = job.kind == JOB_KIND_SCRAPE;
+    bool is_scrape = job.kind == JOB_KIND_SCRAPE && !strcmp(job.team, team);
     store_job_cleanup(&job);
     if (!is_scrape)
         return CINDER_E_NOT_FOUND;

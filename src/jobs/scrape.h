@@ -62,18 +62,20 @@ typedef struct {
 typedef void (*scrape_cb)(scrape_result_t *res, void *ud);
 
 /* Starts a scrape of url (already validated; source_url is the string the client sent, kept
- * verbatim in metadata.sourceURL). Writes the job id into id_out (>= 40 bytes). cb runs exactly
- * once, on a worker thread, unless this returns an error. */
-CINDER_MUST_CHECK cinder_err scrape_submit(engine_t *e, const char *url, const char *source_url,
-                                           const scrape_opts_t *opts, scrape_cb cb, void *ud,
-                                           char *id_out);
+ * verbatim in metadata.sourceURL) for team ("" when the server runs open; the job reserves one
+ * credit: CINDER_E_NO_CREDITS when the team has none). Writes the job id into id_out (>= 40
+ * bytes). cb runs exactly once, on a worker thread, unless this returns an error. */
+CINDER_MUST_CHECK cinder_err scrape_submit(engine_t *e, const char *team, const char *url,
+                                           const char *source_url, const scrape_opts_t *opts,
+                                           scrape_cb cb, void *ud, char *id_out);
 
 /* Frees a result (and its document reference). Accepts NULL. */
 void scrape_result_free(scrape_result_t *r);
 
-/* Reads a stored scrape document by job id. *doc is a new reference. CINDER_E_NOT_FOUND,
- * CINDER_E_EXPIRED as store_job_get. */
-CINDER_MUST_CHECK cinder_err scrape_lookup(engine_t *e, const char *id, json_t **doc);
+/* Reads a stored scrape document by job id. *doc is a new reference. CINDER_E_NOT_FOUND (also
+ * when the job belongs to another team than team), CINDER_E_EXPIRED as store_job_get. */
+CINDER_MUST_CHECK cinder_err scrape_lookup(engine_t *e, const char *team, const char *id,
+                                           json_t **doc);
 
 /* The pipeline options matching scrape options (arrays borrowed from o). */
 void scrape_pipeline_opts(const scrape_opts_t *o, pipeline_opts_t *out);

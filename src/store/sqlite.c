@@ -88,6 +88,24 @@ static const char *const migrations[] = {
     "  FROM documents d JOIN jobs j ON j.id = d.job_id;"
     "DROP TABLE documents;"
     "ALTER TABLE documents4 RENAME TO documents;",
+    /* 5: teams, API keys (hashed), the credits ledger, idempotency keys; jobs belong to a team
+     * and carry their credit figures (older jobs were charged one credit per document) */
+    "ALTER TABLE jobs ADD COLUMN team TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE jobs ADD COLUMN credits_reserved INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE jobs ADD COLUMN credits_charged INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE jobs ADD COLUMN credits_refunded INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE jobs SET credits_reserved = completed, credits_charged = completed;"
+    "CREATE INDEX jobs_team ON jobs(team, kind, created_ms);"
+    "CREATE TABLE teams (name TEXT PRIMARY KEY, credits INTEGER NOT NULL DEFAULT -1,"
+    "  created_ms INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE api_keys (hash TEXT PRIMARY KEY, prefix TEXT NOT NULL UNIQUE,"
+    "  team TEXT NOT NULL, rate_per_min INTEGER NOT NULL DEFAULT 0,"
+    "  created_ms INTEGER NOT NULL, revoked_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE ledger (id INTEGER PRIMARY KEY, team TEXT NOT NULL, job_id TEXT,"
+    "  kind TEXT NOT NULL, amount INTEGER NOT NULL, ms INTEGER NOT NULL);"
+    "CREATE INDEX ledger_team ON ledger(team, id);"
+    "CREATE TABLE idempotency (team TEXT NOT NULL, key TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL, PRIMARY KEY (team, key)) WITHOUT ROWID;",
 };
 
 int64_t sq_now_ms(void)
@@ -148,6 +166,25 @@ void sq_done(sq_t *s, sqlite3_stmt *st)
         }
     }
     sqlite3_finalize(st);
+}
+
+cinder_err sq_begin(sq_t *s)
+{
+    pthread_mutex_lock(&s->mu);
+    cinder_err rc = sq_exec(s, "BEGIN IMMEDIATE");
+    if (rc)
+        pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+cinder_err sq_end(sq_t *s, cinder_err rc)
+{
+    if (!rc)
+        rc = sq_exec(s, "COMMIT");
+    if (rc)
+        sq_exec(s, "ROLLBACK");
+    pthread_mutex_unlock(&s->mu);
+    return rc;
 }
 
 cinder_err sq_exec(sq_t *s, const char *sql)
@@ -288,9 +325,8 @@ static cinder_err exec_one(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *
     return run_stmt(s, sql, bind, NULL, (void *)ud, changes);
 }
 
-static void bind_job_create(sqlite3_stmt *st, const void *ud)
+void sq_bind_job_create(sqlite3_stmt *st, const store_job_t *j)
 {
-    const store_job_t *j = ud;
     bind_text(st, 1, j->id);
     sqlite3_bind_int(st, 2, j->kind);
     sqlite3_bind_int(st, 3, j->status);
@@ -300,14 +336,8 @@ static void bind_job_create(sqlite3_stmt *st, const void *ud)
     bind_text(st, 7, j->url);
     bind_text(st, 8, j->options);
     sqlite3_bind_int64(st, 9, j->total);
-}
-
-static cinder_err sq_job_create(void *impl, const store_job_t *job)
-{
-    return exec_one(impl,
-                    "INSERT INTO jobs(id,kind,status,api_version,created_ms,expires_ms,url,"
-                    "options,total) VALUES(?,?,?,?,?,?,?,?,?)",
-                    bind_job_create, job, NULL);
+    bind_text(st, 10, j->team);
+    sqlite3_bind_int64(st, 11, j->credits_reserved);
 }
 
 static char *col_text(sqlite3_stmt *st, int i)
@@ -336,6 +366,11 @@ static void read_job_row(sqlite3_stmt *st, store_job_t *out)
     out->admitted = sqlite3_column_int64(st, 15);
     out->cancelled = sqlite3_column_int64(st, 16);
     out->cancelled_ms = sqlite3_column_int64(st, 17);
+    const unsigned char *team = sqlite3_column_text(st, 18);
+    snprintf(out->team, sizeof out->team, "%s", team ? (const char *)team : "");
+    out->credits_reserved = sqlite3_column_int64(st, 19);
+    out->credits_charged = sqlite3_column_int64(st, 20);
+    out->credits_refunded = sqlite3_column_int64(st, 21);
 }
 
 static cinder_err query_row(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
@@ -376,36 +411,9 @@ static cinder_err sq_job_get(void *impl, const char *id, store_job_t *out)
     return query_row(
         impl,
         "SELECT id,kind,status,api_version,created_ms,finished_ms,expires_ms,url,"
-        "options,error,error_code,total,completed,failed,expired,admitted,cancelled,cancelled_ms "
-        "FROM jobs WHERE id=?1",
+        "options,error,error_code,total,completed,failed,expired,admitted,cancelled,cancelled_ms,"
+        "team,credits_reserved,credits_charged,credits_refunded FROM jobs WHERE id=?1",
         bind_id, read_job, &c);
-}
-
-static void bind_job_finish(sqlite3_stmt *st, const void *ud)
-{
-    const store_job_t *j = ud;
-    sqlite3_bind_int(st, 1, j->status);
-    sqlite3_bind_int64(st, 2, j->finished_ms);
-    bind_text(st, 3, j->error);
-    bind_text(st, 4, j->error_code);
-    sqlite3_bind_int64(st, 5, j->total);
-    sqlite3_bind_int64(st, 6, j->completed);
-    sqlite3_bind_int64(st, 7, j->failed);
-    bind_text(st, 8, j->id);
-}
-
-static cinder_err sq_job_finish(void *impl, const store_job_t *job)
-{
-    int changes = 0;
-    cinder_err rc =
-        exec_one(impl,
-                 "UPDATE jobs SET status=?1,finished_ms=?2,error=?3,error_code=?4,"
-                 "total=?5,completed=?6,failed=?7,"
-                 "expires_ms=?2+(expires_ms-created_ms) WHERE id=?8 AND status IN (0,1)",
-                 bind_job_finish, job, &changes);
-    if (!rc && !changes)
-        rc = CINDER_E_NOT_FOUND;
-    return rc;
 }
 
 /* Deflates json into a heap buffer with the store's reusable stream (one deflateInit per
@@ -619,6 +627,15 @@ const struct store_ops store_sqlite_ops = {
     .job_create = sq_job_create,
     .job_get = sq_job_get,
     .job_finish = sq_job_finish,
+    .key_add = sq_key_add,
+    .key_find = sq_key_find,
+    .keys_list = sq_keys_list,
+    .key_revoke = sq_key_revoke,
+    .team_get = sq_team_get,
+    .team_credits = sq_team_credits,
+    .job_reserve = sq_job_reserve,
+    .idem_claim = sq_idem_claim,
+    .idem_release = sq_idem_release,
     .doc_put = sq_doc_put,
     .doc_get = sq_doc_get,
     .expire = sq_expire,

@@ -14,7 +14,7 @@
 
 #include "store/store.h"
 
-#define SQ_STMT_CACHE 32
+#define SQ_STMT_CACHE 64
 
 typedef struct {
     sqlite3 *db;
@@ -42,6 +42,12 @@ void sq_bind_job(sq_t *s, sqlite3_stmt *st, int i, const char *job_id);
  * Accepts NULL. */
 void sq_done(sq_t *s, sqlite3_stmt *st);
 
+/* Takes the mutex and begins an IMMEDIATE transaction (the mutex is released on failure). */
+cinder_err sq_begin(sq_t *s);
+
+/* Commits when rc is CINDER_OK, else rolls back; releases the mutex. Returns the outcome. */
+cinder_err sq_end(sq_t *s, cinder_err rc);
+
 /* Runs sql through sqlite3_exec (caller holds s->mu). */
 cinder_err sq_exec(sq_t *s, const char *sql);
 
@@ -64,6 +70,33 @@ void sq_bind_packed(sqlite3_stmt *st, int i, const char *packed, size_t len,
 /* Wall-clock now in ms. */
 int64_t sq_now_ms(void);
 
+/* Binds a job record for "INSERT INTO jobs(id,kind,status,api_version,created_ms,expires_ms,
+ * url,options,total,team,credits_reserved) VALUES(?,...)". */
+void sq_bind_job_create(sqlite3_stmt *st, const store_job_t *j);
+
+/* Applies credit movements of a job inside the caller's transaction: charged and refunded are
+ * added to the job's figures, refunded goes back to its team's balance (ledger entry).
+ * Caller holds s->mu. */
+cinder_err sq_credits_locked(sq_t *s, const char *job_id, int64_t charged, int64_t refunded,
+                             int64_t now_ms);
+
+/* Refunds what a job just cancelled reserved beyond its charges and its running items
+ * (*refunded receives it). Caller holds s->mu inside a transaction. */
+cinder_err sq_cancel_refund_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *refunded);
+
+/* Jobs with credits and the account operations (sqlite_accounts.c). */
+cinder_err sq_job_create(void *impl, const store_job_t *job);
+cinder_err sq_job_finish(void *impl, const store_job_t *job);
+cinder_err sq_key_add(void *impl, const store_key_t *key, int64_t team_credits);
+cinder_err sq_key_find(void *impl, const char *hash, store_key_t *out);
+cinder_err sq_keys_list(void *impl, store_key_t **out, size_t *n);
+cinder_err sq_key_revoke(void *impl, const char *prefix, int64_t now_ms);
+cinder_err sq_team_get(void *impl, const char *name, store_team_t *out);
+cinder_err sq_team_credits(void *impl, const char *name, int64_t delta, bool set, int64_t now_ms);
+cinder_err sq_job_reserve(void *impl, const char *job_id, int64_t credits, int64_t now_ms);
+cinder_err sq_idem_claim(void *impl, const char *team, const char *key, int64_t now_ms);
+cinder_err sq_idem_release(void *impl, const char *team, const char *key);
+
 /* The item operations (sqlite_items.c). */
 cinder_err sq_items_add(void *impl, const char *job_id, const store_item_new_t *items, size_t n,
                         int64_t limit, int64_t now_ms, size_t *admitted);
@@ -72,7 +105,7 @@ cinder_err sq_items_claim(void *impl, const char *job_id, size_t max, int64_t no
 cinder_err sq_items_finish(void *impl, const char *job_id, const store_item_result_t *res, size_t n,
                            int64_t limit, int64_t now_ms);
 cinder_err sq_items_recover(void *impl, int64_t *reset);
-cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, int64_t *cancelled);
+cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_cancel_t *out);
 cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t limit,
                         size_t max_bytes, char ***docs, size_t *n);
 cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n);

@@ -17,30 +17,11 @@ typedef struct {
     int64_t admitted;  /* items admitted so far */
     int64_t completed; /* documents so far = next document position */
     int64_t failed;
-    int64_t next_seq; /* next item number */
+    int64_t next_seq;          /* next item number */
+    int64_t charged, refunded; /* credit movements of this transaction */
     int status;
     bool found;
 } job_state_t;
-
-static cinder_err begin(sq_t *s)
-{
-    pthread_mutex_lock(&s->mu);
-    cinder_err rc = sq_exec(s, "BEGIN IMMEDIATE");
-    if (rc)
-        pthread_mutex_unlock(&s->mu);
-    return rc;
-}
-
-/* Commits on success, rolls back on failure; releases the mutex. */
-static cinder_err end(sq_t *s, cinder_err rc)
-{
-    if (!rc)
-        rc = sq_exec(s, "COMMIT");
-    if (rc)
-        sq_exec(s, "ROLLBACK");
-    pthread_mutex_unlock(&s->mu);
-    return rc;
-}
 
 static cinder_err read_state(sq_t *s, const char *job_id, job_state_t *js)
 {
@@ -126,7 +107,7 @@ cinder_err sq_items_add(void *impl, const char *job_id, const store_item_new_t *
     sq_t *s = impl;
     job_state_t js;
     *admitted = 0;
-    cinder_err rc = begin(s);
+    cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
     rc = read_state(s, job_id, &js);
@@ -135,7 +116,9 @@ cinder_err sq_items_add(void *impl, const char *job_id, const store_item_new_t *
         rc = add_locked(s, job_id, items, n, limit, now_ms, &js, admitted);
     if (!rc)
         rc = write_state(s, job_id, &js);
-    return end(s, rc);
+    if (!rc)
+        rc = sq_credits_locked(s, job_id, js.charged, js.refunded, now_ms);
+    return sq_end(s, rc);
 }
 
 static cinder_err claim_locked(sq_t *s, const char *job_id, size_t max, int64_t now_ms,
@@ -175,7 +158,7 @@ cinder_err sq_items_claim(void *impl, const char *job_id, size_t max, int64_t no
 {
     sq_t *s = impl;
     *n = 0;
-    cinder_err rc = begin(s);
+    cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
     rc = claim_locked(s, job_id, max, now_ms, out, n);
@@ -184,7 +167,7 @@ cinder_err sq_items_claim(void *impl, const char *job_id, size_t max, int64_t no
             store_item_cleanup(&out[i]);
         *n = 0;
     }
-    return end(s, rc);
+    return sq_end(s, rc);
 }
 
 /* Moves a running item to its outcome; *changed tells whether it was still running. */
@@ -296,11 +279,13 @@ static cinder_err finish_one(sq_t *s, const char *job_id, const store_item_resul
     cinder_err rc = settle(s, job_id, r, now_ms, &changed);
     if (rc || !changed)
         return rc; /* not running any more: a duplicate or stale outcome */
-    if (r->status == ITEM_SUCCEEDED)
+    if (r->status == ITEM_SUCCEEDED) {
         rc = put_doc(s, job_id, r, js);
-    else if (r->status == ITEM_FAILED)
+        js->charged++;
+    } else if (r->status == ITEM_FAILED) {
         js->failed++;
-    else if (r->status == ITEM_SKIPPED && js->admitted > 0)
+        js->refunded++; /* a failed item costs nothing */
+    } else if (r->status == ITEM_SKIPPED && js->admitted > 0)
         js->admitted--; /* refused before any fetch (robots): its budget slot is free again */
     size_t added = 0;
     bool open = js->status == JOB_QUEUED || js->status == JOB_RUNNING;
@@ -314,7 +299,7 @@ cinder_err sq_items_finish(void *impl, const char *job_id, const store_item_resu
 {
     sq_t *s = impl;
     job_state_t js;
-    cinder_err rc = begin(s);
+    cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
     rc = read_state(s, job_id, &js);
@@ -322,18 +307,20 @@ cinder_err sq_items_finish(void *impl, const char *job_id, const store_item_resu
         rc = finish_one(s, job_id, &res[i], limit, now_ms, &js);
     if (!rc)
         rc = write_state(s, job_id, &js);
-    return end(s, rc);
+    if (!rc)
+        rc = sq_credits_locked(s, job_id, js.charged, js.refunded, now_ms);
+    return sq_end(s, rc);
 }
 
 cinder_err sq_items_recover(void *impl, int64_t *reset)
 {
     sq_t *s = impl;
-    cinder_err rc = begin(s);
+    cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
     rc = sq_exec(s, "UPDATE items SET status = 0 WHERE status = 1");
     *reset = rc ? 0 : sqlite3_changes(s->db);
-    return end(s, rc);
+    return sq_end(s, rc);
 }
 
 static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *cancelled)
@@ -381,24 +368,26 @@ static cinder_err job_status_locked(sq_t *s, const char *job_id, int64_t now_ms,
     return rc;
 }
 
-cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, int64_t *cancelled)
+cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_cancel_t *out)
 {
     sq_t *s = impl;
     int status = 0;
-    *cancelled = 0;
-    cinder_err rc = begin(s);
+    memset(out, 0, sizeof *out);
+    cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
     rc = job_status_locked(s, job_id, now_ms, &status);
     if (!rc && status != JOB_QUEUED && status != JOB_RUNNING)
         rc = CINDER_E_ALREADY_TERMINAL;
     if (!rc)
-        rc = cancel_locked(s, job_id, now_ms, cancelled);
+        rc = cancel_locked(s, job_id, now_ms, &out->cancelled);
+    if (!rc)
+        rc = sq_cancel_refund_locked(s, job_id, now_ms, &out->refunded);
     if (rc == CINDER_E_ALREADY_TERMINAL || rc == CINDER_E_NOT_FOUND || rc == CINDER_E_EXPIRED) {
-        end(s, CINDER_E_DECLINED); /* nothing written: roll back */
+        sq_end(s, CINDER_E_DECLINED); /* nothing written: roll back */
         return rc;
     }
-    return end(s, rc);
+    return sq_end(s, rc);
 }
 
 cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t limit,

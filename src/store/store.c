@@ -116,10 +116,10 @@ cinder_err store_items_recover(store_t *st, int64_t *reset)
     return st->ops->items_recover(st->impl, reset ? reset : &dummy);
 }
 
-cinder_err store_job_cancel(store_t *st, const char *job_id, int64_t now_ms, int64_t *cancelled)
+cinder_err store_job_cancel(store_t *st, const char *job_id, int64_t now_ms, store_cancel_t *out)
 {
-    int64_t dummy;
-    return st->ops->job_cancel(st->impl, job_id, now_ms, cancelled ? cancelled : &dummy);
+    store_cancel_t dummy;
+    return st->ops->job_cancel(st->impl, job_id, now_ms, out ? out : &dummy);
 }
 
 cinder_err store_docs_page(store_t *st, const char *job_id, int64_t skip, size_t limit,
@@ -168,4 +168,50 @@ const char *item_status_name(item_status s)
 cinder_err store_jobs_active(store_t *st, job_kind kind, char ***ids, size_t *n)
 {
     return st->ops->jobs_active(st->impl, kind, ids, n);
+}
+
+cinder_err store_key_add(store_t *st, const store_key_t *key, int64_t team_credits)
+{
+    return st->ops->key_add(st->impl, key, team_credits);
+}
+
+cinder_err store_key_find(store_t *st, const char *hash, store_key_t *out)
+{
+    return st->ops->key_find(st->impl, hash, out);
+}
+
+cinder_err store_keys_list(store_t *st, store_key_t **out, size_t *n)
+{
+    return st->ops->keys_list(st->impl, out, n);
+}
+
+cinder_err store_key_revoke(store_t *st, const char *prefix, int64_t now_ms)
+{
+    return st->ops->key_revoke(st->impl, prefix, now_ms);
+}
+
+cinder_err store_team_get(store_t *st, const char *name, store_team_t *out)
+{
+    return st->ops->team_get(st->impl, name, out);
+}
+
+cinder_err store_team_credits(store_t *st, const char *name, int64_t delta, bool set,
+                              int64_t now_ms)
+{
+    return st->ops->team_credits(st->impl, name, delta, set, now_ms);
+}
+
+cinder_err store_job_reserve(store_t *st, const char *job_id, int64_t credits, int64_t now_ms)
+{
+    return st->ops->job_reserve(st->impl, job_id, credits, now_ms);
+}
+
+cinder_err store_idem_claim(store_t *st, const char *team, const char *key, int64_t now_ms)
+{
+    return st->ops->idem_claim(st->impl, team, key, now_ms);
+}
+
+cinder_err store_idem_release(store_t *st, const char *team, const char *key)
+{
+    return st->ops->idem_release(st->impl, team, key);
 }

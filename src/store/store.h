@@ -97,7 +97,35 @@ typedef struct {
     int64_t admitted;     /* items admitted to the frontier (never more than the job's limit) */
     int64_t cancelled;    /* items cancelled before they ran */
     int64_t cancelled_ms; /* when the job was cancelled, or 0 */
+    char team[64];        /* the owning team ("" when the server runs open) */
+    /* Credits ledger of the job: reserved when created (store_job_create checks and debits the
+     * team's balance), charged per succeeded item, refunded for failed, cancelled and never-run
+     * items. Once the job has ended and its items have settled, reserved = charged + refunded. */
+    int64_t credits_reserved, credits_charged, credits_refunded;
 } store_job_t;
+
+/* A team: its credit balance (-1: unlimited). */
+typedef struct {
+    char name[64];
+    int64_t credits;
+    int64_t created_ms;
+} store_team_t;
+
+/* An API key as stored: the SHA-256 of the key (hex), a display prefix, its team and rate limit. */
+typedef struct {
+    char hash[65];
+    char prefix[16]; /* the key's first characters, for listing and revoking */
+    char team[64];
+    int rate_per_min; /* requests per minute; 0: unlimited */
+    int64_t created_ms;
+    int64_t revoked_ms; /* 0 while valid */
+} store_key_t;
+
+/* What a cancel did: pending items cancelled, and the credits refunded at once (everything the
+ * job reserved except what is charged and what its running items may still be charged). */
+typedef struct {
+    int64_t cancelled, refunded;
+} store_cancel_t;
 
 /* The operations a backend provides. impl is the backend's own handle. */
 struct store_ops {
@@ -118,13 +146,23 @@ struct store_ops {
     cinder_err (*items_finish)(void *impl, const char *job_id, const store_item_result_t *res,
                                size_t n, int64_t limit, int64_t now_ms);
     cinder_err (*items_recover)(void *impl, int64_t *reset);
-    cinder_err (*job_cancel)(void *impl, const char *job_id, int64_t now_ms, int64_t *cancelled);
+    cinder_err (*job_cancel)(void *impl, const char *job_id, int64_t now_ms, store_cancel_t *out);
     cinder_err (*docs_page)(void *impl, const char *job_id, int64_t skip, size_t limit,
                             size_t max_bytes, char ***docs, size_t *n);
     cinder_err (*items_errors)(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                                size_t *n);
     cinder_err (*jobs_active)(void *impl, job_kind kind, char ***ids, size_t *n);
     cinder_err (*doc_pack)(void *impl, const char *json, size_t len, char **out, size_t *out_len);
+    cinder_err (*key_add)(void *impl, const store_key_t *key, int64_t team_credits);
+    cinder_err (*key_find)(void *impl, const char *hash, store_key_t *out);
+    cinder_err (*keys_list)(void *impl, store_key_t **out, size_t *n);
+    cinder_err (*key_revoke)(void *impl, const char *prefix, int64_t now_ms);
+    cinder_err (*team_get)(void *impl, const char *name, store_team_t *out);
+    cinder_err (*team_credits)(void *impl, const char *name, int64_t delta, bool set,
+                               int64_t now_ms);
+    cinder_err (*job_reserve)(void *impl, const char *job_id, int64_t credits, int64_t now_ms);
+    cinder_err (*idem_claim)(void *impl, const char *team, const char *key, int64_t now_ms);
+    cinder_err (*idem_release)(void *impl, const char *team, const char *key);
 };
 
 /* The SQLite backend (default). */
@@ -199,11 +237,11 @@ CINDER_MUST_CHECK cinder_err store_items_finish(store_t *st, const char *job_id,
  * re-run). *reset (may be NULL) receives how many. */
 CINDER_MUST_CHECK cinder_err store_items_recover(store_t *st, int64_t *reset);
 
-/* Cancels a job: status cancelled at once, pending items cancelled (*cancelled, may be NULL,
- * receives how many), running items left to finish. CINDER_E_ALREADY_TERMINAL when the job is
+/* Cancels a job: status cancelled at once, pending items cancelled, running items left to
+ * finish; *out (may be NULL) says what was done. CINDER_E_ALREADY_TERMINAL when the job is
  * already completed, failed or cancelled; CINDER_E_NOT_FOUND / CINDER_E_EXPIRED as job_get. */
 CINDER_MUST_CHECK cinder_err store_job_cancel(store_t *st, const char *job_id, int64_t now_ms,
-                                              int64_t *cancelled);
+                                              store_cancel_t *out);
 
 /* Reads documents skip.. in finish order: at most limit, stopping before max_bytes of JSON (but
  * always at least one when one exists). *docs is a heap array of heap strings: free each, then
@@ -239,5 +277,44 @@ const char *item_status_name(item_status s);
 /* Lists the ids of the queued and running jobs of a kind (for resuming after a restart).
  * Free with store_docs_free (same shape: an array of heap strings). */
 CINDER_MUST_CHECK cinder_err store_jobs_active(store_t *st, job_kind kind, char ***ids, size_t *n);
+
+/* Accounts (store/sqlite_accounts.c for SQLite). */
+
+/* Stores a new API key; creates its team when the team does not exist yet, with team_credits
+ * (-1: unlimited). CINDER_E_CONFLICT when the hash or prefix is already stored. */
+CINDER_MUST_CHECK cinder_err store_key_add(store_t *st, const store_key_t *key,
+                                           int64_t team_credits);
+
+/* Looks a key up by its hash: CINDER_E_NOT_FOUND when unknown (revoked keys are returned with
+ * revoked_ms set). */
+CINDER_MUST_CHECK cinder_err store_key_find(store_t *st, const char *hash, store_key_t *out);
+
+/* Lists every key, oldest first. *out is a heap array (free it). */
+CINDER_MUST_CHECK cinder_err store_keys_list(store_t *st, store_key_t **out, size_t *n);
+
+/* Revokes the keys whose prefix is prefix (an exact prefix match of one key):
+ * CINDER_E_NOT_FOUND when none. */
+CINDER_MUST_CHECK cinder_err store_key_revoke(store_t *st, const char *prefix, int64_t now_ms);
+
+/* Reads a team: CINDER_E_NOT_FOUND when unknown. */
+CINDER_MUST_CHECK cinder_err store_team_get(store_t *st, const char *name, store_team_t *out);
+
+/* Adds delta credits to a team's balance (set: makes the balance delta; -1 = unlimited), with a
+ * ledger entry. CINDER_E_NOT_FOUND for an unknown team, CINDER_E_INVALID when adding to an
+ * unlimited balance or the result would be negative. */
+CINDER_MUST_CHECK cinder_err store_team_credits(store_t *st, const char *name, int64_t delta,
+                                                bool set, int64_t now_ms);
+
+/* Reserves credits more for a job (a batch append, a retry): CINDER_E_NO_CREDITS when the
+ * team's balance cannot cover them (nothing changes then). */
+CINDER_MUST_CHECK cinder_err store_job_reserve(store_t *st, const char *job_id, int64_t credits,
+                                               int64_t now_ms);
+
+/* Records an idempotency key of a team: CINDER_E_CONFLICT when it was used before. */
+CINDER_MUST_CHECK cinder_err store_idem_claim(store_t *st, const char *team, const char *key,
+                                              int64_t now_ms);
+
+/* Forgets an idempotency key (the request that claimed it failed). */
+CINDER_MUST_CHECK cinder_err store_idem_release(store_t *st, const char *team, const char *key);
 
 #endif

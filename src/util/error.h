@@ -36,7 +36,12 @@
     X(E_ACTIONS_UNSUPPORTED, "browser actions are not supported")                                  \
     X(E_ALREADY_TERMINAL, "job already in a terminal state")                                       \
     X(E_UNSUPPORTED, "option not supported")                                                       \
-    X(E_BUSY, "queue full")
+    X(E_BUSY, "queue full")                                                                        \
+    X(E_UNAUTHORIZED, "missing or invalid API key")                                                \
+    X(E_FORBIDDEN, "API key not permitted")                                                        \
+    X(E_NO_CREDITS, "insufficient credits")                                                        \
+    X(E_RATE_LIMITED, "rate limit exceeded")                                                       \
+    X(E_CONFLICT, "conflicts with an earlier request")
 
 typedef enum {
 #define CINDER_ERR_ENUM(name, msg) CINDER_##name,

@@ -226,9 +226,9 @@ TEST(items_cancel_recover_and_persistence)
     size_t n = 0;
     claim(&f, 1, now, it, &n);
     REQUIRE(n == 1);
-    int64_t cancelled = 0;
+    store_cancel_t cancelled = {0};
     CHECK_INT(store_job_cancel(f.st, f.job.id, now, &cancelled), CINDER_OK);
-    CHECK_INT(cancelled, 2);
+    CHECK_INT(cancelled.cancelled, 2);
     CHECK_INT(store_job_cancel(f.st, f.job.id, now, &cancelled), CINDER_E_ALREADY_TERMINAL);
     store_job_t j = job_now(&f);
     CHECK_INT(j.status, JOB_CANCELLED);
