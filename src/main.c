@@ -16,6 +16,7 @@ static const struct {
     {"scrape", cmd_scrape, "fetch one URL and print it as markdown"},
     {"crawl", cmd_crawl, "crawl a site without a server, writing markdown or JSON lines"},
     {"convert", cmd_convert, "convert local HTML files to markdown"},
+    {"keys", cmd_keys, "create, list and revoke API keys; manage team credits"},
 };
 
 static void usage(FILE *out)

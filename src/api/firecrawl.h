@@ -58,6 +58,12 @@ void fc_idem_release(api_req_t *r, bool claimed);
  * need (credits the job would reserve) and the team's balance, else the error table's reply. */
 void fc_reply_start_error(api_req_t *r, int version, cinder_err rc, const char *err, int64_t need);
 
+/* Account routes (firecrawl_team.c): GET /vN/team/credit-usage, /vN/team/token-usage,
+ * /vN/concurrency-check. */
+void fc_credit_usage(api_req_t *r, int version);
+void fc_token_usage(api_req_t *r, int version);
+void fc_concurrency_check(api_req_t *r, int version);
+
 /* "http://<Host>/vN/<path>/<id><query>" from the request's Host header, into out. */
 void fc_job_url(api_req_t *r, int version, const char *path, const char *id, const char *query,
                 char *out, size_t len);

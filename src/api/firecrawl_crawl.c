@@ -271,19 +271,6 @@ static int64_t outstanding(const store_job_t *j)
     return n > 0 ? n : 0;
 }
 
-static bool query_long(api_req_t *r, const char *name, long min, long max, long *out)
-{
-    const char *s = api_query(r, name);
-    if (!s)
-        return true;
-    char *end = NULL;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
 static json_t *docs_array(char **docs, size_t n)
 {
     json_t *a = json_array();
@@ -317,8 +304,8 @@ static void status_reply(api_req_t *r, int version, const char *path)
 {
     long skip = 0, limit = PAGE_DEFAULT;
     bool limit_given = api_query(r, "limit") != NULL;
-    if (!query_long(r, "skip", 0, 0x7fffffffL, &skip) ||
-        !query_long(r, "limit", 1, PAGE_MAX, &limit)) {
+    if (!api_query_long(r, "skip", 0, 0x7fffffffL, &skip) ||
+        !api_query_long(r, "limit", 1, PAGE_MAX, &limit)) {
         api_reply_json(r, 400,
                        json_pack("{s:b, s:s}", "success", 0, "error",
                                  "Invalid pagination: skip must be a non-negative "

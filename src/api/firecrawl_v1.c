@@ -4,6 +4,9 @@
 
 FC_VERSIONED(v1_scrape, fc_scrape, 1)
 FC_VERSIONED(v1_scrape_get, fc_scrape_get, 1)
+FC_VERSIONED(v1_credit_usage, fc_credit_usage, 1)
+FC_VERSIONED(v1_token_usage, fc_token_usage, 1)
+FC_VERSIONED(v1_concurrency, fc_concurrency_check, 1)
 FC_VERSIONED(v1_crawl, fc_crawl_create, 1)
 FC_VERSIONED(v1_crawl_status, fc_crawl_status, 1)
 FC_VERSIONED(v1_crawl_cancel, fc_crawl_cancel, 1)
@@ -14,6 +17,9 @@ FC_VERSIONED(v1_batch_status, fc_batch_status, 1)
 
 const api_route_t firecrawl_v1_routes[] = {
     {"POST", "/v1/scrape", v1_scrape},
+    {"GET", "/v1/team/credit-usage", v1_credit_usage},
+    {"GET", "/v1/team/token-usage", v1_token_usage},
+    {"GET", "/v1/concurrency-check", v1_concurrency},
     {"GET", "/v1/scrape/:id", v1_scrape_get},
     {"POST", "/v1/crawl", v1_crawl},
     {"GET", "/v1/crawl/ongoing", v1_crawl_ongoing},

@@ -25,6 +25,9 @@ const char *api_body(const api_req_t *r, size_t *len);
 const char *api_header(api_req_t *r, const char *name);
 /* A query-string argument or NULL. */
 const char *api_query(api_req_t *r, const char *name);
+/* Reads integer query argument name into *out when present and within [min, max]; returns false
+ * when it is present but malformed or out of range (*out unchanged when absent). */
+bool api_query_long(api_req_t *r, const char *name, long min, long max, long *out);
 /* The request id (also sent back as X-Request-Id). */
 const char *api_request_id(const api_req_t *r);
 /* The application context. */

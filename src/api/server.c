@@ -86,6 +86,19 @@ const char *api_query(api_req_t *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+bool api_query_long(api_req_t *r, const char *name, long min, long max, long *out)
+{
+    const char *s = api_query(r, name);
+    if (!s)
+        return true;
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
 const char *api_request_id(const api_req_t *r)
 {
     return r->id;

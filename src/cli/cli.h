@@ -15,4 +15,7 @@ int cmd_crawl(int argc, char **argv);
 /* cinder convert FILE...: convert local HTML files to markdown. */
 int cmd_convert(int argc, char **argv);
 
+/* cinder keys create|list|revoke|credits: API keys and team credits in a data directory. */
+int cmd_keys(int argc, char **argv);
+
 #endif

@@ -331,6 +331,8 @@ void crawl_page_done(page_t *p)
 
 /* ---- jobs ---------------------------------------------------------------- */
 
+static cjob_t *resume_one(crawler_t *c, const char *id);
+
 /* Copies o into a new cjob (through its JSON form, the same path a resumed crawl takes). */
 static cjob_t *cjob_from_opts(const crawl_opts_t *o)
 {
@@ -412,8 +414,11 @@ static cinder_err start(crawler_t *c, const crawl_opts_t *o, const char *const *
     cinder_err rc = make_scope(j, err, errlen);
     if (!rc)
         rc = create_job(c, j, n);
+    size_t admitted = 0;
     if (!rc)
-        rc = seed(c, j->id, &j->kopts, urls, n, o->batch ? -1 : j->opts.limit, NULL);
+        rc = seed(c, j->id, &j->kopts, urls, n, o->batch ? -1 : j->opts.limit, &admitted);
+    if (!rc && o->batch && admitted < n) /* repeated URLs: their credits go back at once */
+        rc = store_job_reserve(c->st, j->id, -(int64_t)(n - admitted), clock_wall_ms());
     if (rc) {
         cjob_free(j);
         return rc;
@@ -493,6 +498,25 @@ cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
     for (cjob_t *j = c->jobs; j && !rc; j = j->next)
         if (!strcmp(j->id, id))
             j->cancelled = true;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried)
+{
+    pthread_mutex_lock(&c->mu);
+    cinder_err rc = store_items_retry(c->st, id, clock_wall_ms(), retried);
+    cjob_t *j = c->jobs;
+    while (j && strcmp(j->id, id) != 0)
+        j = j->next;
+    if (!rc && *retried > 0 && !j) { /* it had ended: schedule it again */
+        j = resume_one(c, id);
+        if (j) {
+            j->next = c->jobs;
+            c->jobs = j;
+        }
+    }
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
     return rc;

@@ -56,6 +56,11 @@ CINDER_MUST_CHECK cinder_err crawler_append(crawler_t *c, const char *id, const 
  * store_job_cancel. */
 CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out);
 
+/* Re-queues the failed items of job id (a batch) and schedules it again, also when it had
+ * completed; *retried receives how many (0: none had failed, nothing changed). Errors as
+ * store_items_retry. */
+CINDER_MUST_CHECK cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried);
+
 /* Number of crawls being scheduled. */
 int crawler_active(crawler_t *c);
 

@@ -208,16 +208,12 @@ cinder_err sq_job_finish(void *impl, const store_job_t *job)
     return sq_end(s, rc);
 }
 
-cinder_err sq_job_reserve(void *impl, const char *job_id, int64_t credits, int64_t now_ms)
+cinder_err sq_reserve_locked(sq_t *s, const char *job_id, int64_t credits, int64_t now_ms)
 {
-    sq_t *s = impl;
     char team[64] = "";
-    cinder_err rc = sq_begin(s);
-    if (rc)
-        return rc;
-    rc = job_team(s, job_id, team, sizeof team);
+    cinder_err rc = job_team(s, job_id, team, sizeof team);
     if (!rc)
-        rc = debit(s, team, credits);
+        rc = credits >= 0 ? debit(s, team, credits) : credit(s, team, -credits);
     sqlite3_stmt *st = rc ? NULL
                           : sq_prepare(s, "UPDATE jobs SET credits_reserved = credits_reserved "
                                           "+ ? WHERE id = ?");
@@ -230,8 +226,55 @@ cinder_err sq_job_reserve(void *impl, const char *job_id, int64_t credits, int64
         rc = CINDER_E_STORE;
     }
     if (!rc)
-        rc = ledger_add(s, team, job_id, "reserve", -credits, now_ms);
+        rc = ledger_add(s, team, job_id, credits >= 0 ? "reserve" : "release", -credits, now_ms);
+    return rc;
+}
+
+cinder_err sq_job_reserve(void *impl, const char *job_id, int64_t credits, int64_t now_ms)
+{
+    sq_t *s = impl;
+    cinder_err rc = sq_begin(s);
+    if (rc)
+        return rc;
+    rc = sq_reserve_locked(s, job_id, credits, now_ms);
+    if (rc == CINDER_E_NO_CREDITS || rc == CINDER_E_NOT_FOUND) {
+        sq_end(s, CINDER_E_DECLINED);
+        return rc;
+    }
     return sq_end(s, rc);
+}
+
+cinder_err sq_jobs_list(void *impl, const char *team, job_kind kind, int64_t offset, size_t limit,
+                        char ***ids, size_t *n, int64_t *total)
+{
+    sq_t *s = impl;
+    *ids = xcalloc(limit ? limit : 1, sizeof **ids);
+    *n = 0;
+    *total = 0;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st = sq_prepare(s, "SELECT count(*) FROM jobs WHERE team = ? AND kind = ? AND "
+                                     "expired = 0");
+    if (st) {
+        sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, kind);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *total = sqlite3_column_int64(st, 0);
+    }
+    sq_done(s, st);
+    sqlite3_stmt *q = sq_prepare(s, "SELECT id FROM jobs WHERE team = ? AND kind = ? AND "
+                                    "expired = 0 ORDER BY created_ms DESC, rowid DESC "
+                                    "LIMIT ? OFFSET ?");
+    if (q) {
+        sqlite3_bind_text(q, 1, team, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 2, kind);
+        sqlite3_bind_int64(q, 3, (sqlite3_int64)limit);
+        sqlite3_bind_int64(q, 4, offset);
+    }
+    while (q && *n < limit && sqlite3_step(q) == SQLITE_ROW)
+        (*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(q, 0));
+    sq_done(s, q);
+    pthread_mutex_unlock(&s->mu);
+    return st && q ? CINDER_OK : CINDER_E_STORE;
 }
 
 /* Runs one statement bound by the caller under the mutex; *changes (may be NULL) receives the

@@ -96,6 +96,12 @@ cinder_err sq_team_credits(void *impl, const char *name, int64_t delta, bool set
 cinder_err sq_job_reserve(void *impl, const char *job_id, int64_t credits, int64_t now_ms);
 cinder_err sq_idem_claim(void *impl, const char *team, const char *key, int64_t now_ms);
 cinder_err sq_idem_release(void *impl, const char *team, const char *key);
+cinder_err sq_jobs_list(void *impl, const char *team, job_kind kind, int64_t offset, size_t limit,
+                        char ***ids, size_t *n, int64_t *total);
+
+/* Reserves credits (negative: releases) for a job inside the caller's transaction:
+ * CINDER_E_NO_CREDITS when the team's balance cannot cover them. Caller holds s->mu. */
+cinder_err sq_reserve_locked(sq_t *s, const char *job_id, int64_t credits, int64_t now_ms);
 
 /* The item operations (sqlite_items.c). */
 cinder_err sq_items_add(void *impl, const char *job_id, const store_item_new_t *items, size_t n,
@@ -109,6 +115,9 @@ cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_c
 cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t limit,
                         size_t max_bytes, char ***docs, size_t *n);
 cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n);
+cinder_err sq_items_list(void *impl, const char *job_id, size_t max, bool docs,
+                         store_item_info_t **out, size_t *n);
+cinder_err sq_items_retry(void *impl, const char *job_id, int64_t now_ms, int64_t *n);
 cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                            size_t *n);
 

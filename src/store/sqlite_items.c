@@ -487,3 +487,124 @@ cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n)
     pthread_mutex_unlock(&s->mu);
     return st ? CINDER_OK : CINDER_E_STORE;
 }
+
+static void read_item_info(sqlite3_stmt *st, store_item_info_t *it)
+{
+    it->seq = sqlite3_column_int64(st, 0);
+    it->status = (item_status)sqlite3_column_int(st, 1);
+    it->url = col_dup(st, 2);
+    it->reason = col_dup(st, 3);
+    it->error = col_dup(st, 4);
+    it->error_code = col_dup(st, 5);
+    it->http_status = (long)sqlite3_column_int64(st, 6);
+    it->attempts = sqlite3_column_int(st, 7);
+    it->created_ms = sqlite3_column_int64(st, 8);
+    it->finished_ms = sqlite3_column_int64(st, 9);
+}
+
+/* The item numbered seq in items[0..n) (sorted by seq), or NULL. */
+static store_item_info_t *find_item(store_item_info_t *items, size_t n, int64_t seq)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (items[mid].seq == seq)
+            return &items[mid];
+        if (items[mid].seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Attaches the documents of the listed items (one pass over the job's documents). */
+static cinder_err attach_docs(sq_t *s, const char *job_id, store_item_info_t *items, size_t n)
+{
+    sqlite3_stmt *st = sq_prepare(s, "SELECT item_seq, compressed, raw_len, body FROM documents "
+                                     "WHERE job_no = ?");
+    if (!st)
+        return CINDER_E_STORE;
+    sq_bind_job(s, st, 1, job_id);
+    cinder_err rc = CINDER_OK;
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        store_item_info_t *it = find_item(items, n, sqlite3_column_int64(st, 0));
+        if (it && !it->doc)
+            rc = sq_read_doc(st, 1, &it->doc, NULL);
+    }
+    sq_done(s, st);
+    return rc;
+}
+
+cinder_err sq_items_list(void *impl, const char *job_id, size_t max, bool docs,
+                         store_item_info_t **out, size_t *n)
+{
+    sq_t *s = impl;
+    *out = xcalloc(max ? max : 1, sizeof **out);
+    *n = 0;
+    pthread_mutex_lock(&s->mu);
+    sqlite3_stmt *st = sq_prepare(s, "SELECT seq, status, url, reason, error, error_code, "
+                                     "http_status, attempts, created_ms, finished_ms FROM items "
+                                     "WHERE job_no = ? AND (reason IS NULL OR reason <> "
+                                     "'redirect_target') ORDER BY seq LIMIT ?");
+    if (st) {
+        sq_bind_job(s, st, 1, job_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    }
+    while (st && *n < max && sqlite3_step(st) == SQLITE_ROW)
+        read_item_info(st, &(*out)[(*n)++]);
+    sq_done(s, st);
+    cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
+    if (!rc && docs)
+        rc = attach_docs(s, job_id, *out, *n);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+/* Re-queues the failed items and reopens the job; *n receives how many. */
+static cinder_err retry_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *n)
+{
+    sqlite3_stmt *st = sq_prepare(s, "UPDATE items SET status = 0, reason = NULL, error = NULL, "
+                                     "error_code = NULL, http_status = 0, attempts = 0, "
+                                     "not_before_ms = 0, finished_ms = 0 "
+                                     "WHERE job_no = ? AND status = 3");
+    if (!st)
+        return CINDER_E_STORE;
+    sq_bind_job(s, st, 1, job_id);
+    cinder_err rc = sq_err(s, sqlite3_step(st), "retry items");
+    *n = rc ? 0 : sqlite3_changes(s->db);
+    sq_done(s, st);
+    if (rc || *n == 0)
+        return rc;
+    st = sq_prepare(s, "UPDATE jobs SET status = 1, finished_ms = 0, error = NULL, "
+                       "error_code = NULL, failed = MAX(0, failed - ?1) WHERE id = ?2");
+    if (!st)
+        return CINDER_E_STORE;
+    sqlite3_bind_int64(st, 1, *n);
+    sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
+    rc = sq_err(s, sqlite3_step(st), "reopen job");
+    sq_done(s, st);
+    return rc ? rc : sq_reserve_locked(s, job_id, *n, now_ms);
+}
+
+cinder_err sq_items_retry(void *impl, const char *job_id, int64_t now_ms, int64_t *n)
+{
+    sq_t *s = impl;
+    int status = 0;
+    *n = 0;
+    cinder_err rc = sq_begin(s);
+    if (rc)
+        return rc;
+    rc = job_status_locked(s, job_id, now_ms, &status);
+    if (!rc && status == JOB_CANCELLED)
+        rc = CINDER_E_ALREADY_TERMINAL;
+    if (!rc)
+        rc = retry_locked(s, job_id, now_ms, n);
+    if (rc == CINDER_E_ALREADY_TERMINAL || rc == CINDER_E_NOT_FOUND || rc == CINDER_E_EXPIRED ||
+        rc == CINDER_E_NO_CREDITS || *n == 0) {
+        *n = 0;
+        sq_end(s, CINDER_E_DECLINED);
+        return rc;
+    }
+    return sq_end(s, rc);
+}

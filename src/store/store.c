@@ -215,3 +215,32 @@ cinder_err store_idem_release(store_t *st, const char *team, const char *key)
 {
     return st->ops->idem_release(st->impl, team, key);
 }
+
+cinder_err store_jobs_list(store_t *st, const char *team, job_kind kind, int64_t offset,
+                           size_t limit, char ***ids, size_t *n, int64_t *total)
+{
+    return st->ops->jobs_list(st->impl, team, kind, offset, limit, ids, n, total);
+}
+
+cinder_err store_items_list(store_t *st, const char *job_id, size_t max, bool docs,
+                            store_item_info_t **out, size_t *n)
+{
+    return st->ops->items_list(st->impl, job_id, max, docs, out, n);
+}
+
+void store_item_infos_free(store_item_info_t *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++) {
+        free(items[i].url);
+        free(items[i].reason);
+        free(items[i].error);
+        free(items[i].error_code);
+        free(items[i].doc);
+    }
+    free(items);
+}
+
+cinder_err store_items_retry(store_t *st, const char *job_id, int64_t now_ms, int64_t *n)
+{
+    return st->ops->items_retry(st->impl, job_id, now_ms, n);
+}

@@ -80,6 +80,18 @@ typedef struct {
     int64_t finished_ms;
 } store_item_error_t;
 
+/* One item of a job with its outcome, for per-item listings; strings owned
+ * (store_item_infos_free). doc is the item's document JSON when asked for and stored. */
+typedef struct {
+    int64_t seq;
+    item_status status;
+    char *url, *reason, *error, *error_code;
+    long http_status;
+    int attempts;
+    int64_t created_ms, finished_ms;
+    char *doc;
+} store_item_info_t;
+
 /* One job record. */
 typedef struct {
     char id[40];
@@ -163,6 +175,11 @@ struct store_ops {
     cinder_err (*job_reserve)(void *impl, const char *job_id, int64_t credits, int64_t now_ms);
     cinder_err (*idem_claim)(void *impl, const char *team, const char *key, int64_t now_ms);
     cinder_err (*idem_release)(void *impl, const char *team, const char *key);
+    cinder_err (*jobs_list)(void *impl, const char *team, job_kind kind, int64_t offset,
+                            size_t limit, char ***ids, size_t *n, int64_t *total);
+    cinder_err (*items_list)(void *impl, const char *job_id, size_t max, bool docs,
+                             store_item_info_t **out, size_t *n);
+    cinder_err (*items_retry)(void *impl, const char *job_id, int64_t now_ms, int64_t *n);
 };
 
 /* The SQLite backend (default). */
@@ -305,8 +322,9 @@ CINDER_MUST_CHECK cinder_err store_team_get(store_t *st, const char *name, store
 CINDER_MUST_CHECK cinder_err store_team_credits(store_t *st, const char *name, int64_t delta,
                                                 bool set, int64_t now_ms);
 
-/* Reserves credits more for a job (a batch append, a retry): CINDER_E_NO_CREDITS when the
- * team's balance cannot cover them (nothing changes then). */
+/* Reserves credits more for a job (a batch append): CINDER_E_NO_CREDITS when the team's
+ * balance cannot cover them (nothing changes then). Negative credits release a reservation that
+ * cannot be used (returned to the team at once). */
 CINDER_MUST_CHECK cinder_err store_job_reserve(store_t *st, const char *job_id, int64_t credits,
                                                int64_t now_ms);
 
@@ -316,5 +334,27 @@ CINDER_MUST_CHECK cinder_err store_idem_claim(store_t *st, const char *team, con
 
 /* Forgets an idempotency key (the request that claimed it failed). */
 CINDER_MUST_CHECK cinder_err store_idem_release(store_t *st, const char *team, const char *key);
+
+/* Lists the ids of a team's jobs of a kind, newest first, skipping offset and returning at most
+ * limit; *total receives how many there are (expired jobs are not listed). *ids: free with
+ * store_docs_free. */
+CINDER_MUST_CHECK cinder_err store_jobs_list(store_t *st, const char *team, job_kind kind,
+                                             int64_t offset, size_t limit, char ***ids, size_t *n,
+                                             int64_t *total);
+
+/* Lists up to max items of a job in admission order, with their documents when docs is set.
+ * *out: free with store_item_infos_free. */
+CINDER_MUST_CHECK cinder_err store_items_list(store_t *st, const char *job_id, size_t max,
+                                              bool docs, store_item_info_t **out, size_t *n);
+
+/* Frees an array from store_items_list. Accepts NULL. */
+void store_item_infos_free(store_item_info_t *items, size_t n);
+
+/* Puts a job's failed items back to pending (attempts reset), reserves a credit for each and
+ * reopens the job (status running): *n receives how many. CINDER_E_NO_CREDITS when the balance
+ * cannot cover them, CINDER_E_ALREADY_TERMINAL for a cancelled job, CINDER_E_NOT_FOUND /
+ * CINDER_E_EXPIRED as job_get. Nothing changes on error; *n = 0 (and OK) when none failed. */
+CINDER_MUST_CHECK cinder_err store_items_retry(store_t *st, const char *job_id, int64_t now_ms,
+                                               int64_t *n);
 
 #endif

@@ -112,3 +112,22 @@ export function threadsOf(pid) {
     return m ? Number(m[1]) : -1;
   });
 }
+
+// Runs `cinder keys ARGS...` on a data directory; returns {status, stdout, stderr}.
+export async function cinderKeys(data, args) {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(CINDER_BIN, ['keys', ...args, '--data', data], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Creates a key for team (extra: ['--credits', 'N', '--rate', 'N/min']); returns the key.
+export async function makeKey(data, team, extra = []) {
+  const r = await cinderKeys(data, ['create', '--team', team, ...extra]);
+  if (r.status !== 0) throw new Error(`cinder keys create failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// A fresh data directory.
+export function dataDir() {
+  return mkdtempSync(path.join(tmpdir(), 'cinder-e2e-'));
+}
