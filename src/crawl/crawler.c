@@ -161,6 +161,7 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
     size_t n = 0;
     if (store_items_claim(c->st, j->id, (size_t)slots, clock_wall_ms(), items, &n) != CINDER_OK)
         return;
+    bool late = j->opts.deadline_ms > 0 && clock_wall_ms() >= j->opts.deadline_ms;
     for (size_t i = 0; i < n; i++) {
         page_t *p = xcalloc(1, sizeof *p);
         p->c = c;
@@ -168,7 +169,10 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
         p->item = items[i];
         j->running++;
         c->inflight++;
-        crawl_robots_route(c, j, p);
+        if (late)
+            crawl_page_skip(c, p, "deadline");
+        else
+            crawl_robots_route(c, j, p);
     }
     if (n && j->opts.delay_ms > 0)
         j->next_start_ms = now + j->opts.delay_ms;
@@ -388,7 +392,9 @@ static cinder_err create_job(crawler_t *c, cjob_t *j, size_t n)
     rec.credits_reserved = j->opts.batch ? (int64_t)n : j->opts.limit;
     uuid_generate_v4(rec.id);
     memcpy(j->id, rec.id, sizeof j->id);
-    rec.kind = j->opts.batch ? JOB_KIND_BATCH : JOB_KIND_CRAWL;
+    rec.kind = j->opts.batch      ? JOB_KIND_BATCH
+               : j->opts.discover ? JOB_KIND_DISCOVER
+                                  : JOB_KIND_CRAWL;
     rec.status = JOB_RUNNING;
     rec.api_version = j->opts.api_version;
     rec.created_ms = clock_wall_ms();
@@ -556,10 +562,11 @@ static void resume_all(crawler_t *c)
     if (store_items_recover(c->st, &reset) != CINDER_OK)
         return;
     size_t crawls = resume_kind(c, JOB_KIND_CRAWL), batches = resume_kind(c, JOB_KIND_BATCH);
-    if (crawls + batches)
-        log_info("resumed %zu crawl(s) and %zu batch scrape(s); %lld page(s) that were in flight "
-                 "will be fetched again",
-                 crawls, batches, (long long)reset);
+    size_t discoveries = resume_kind(c, JOB_KIND_DISCOVER);
+    if (crawls + batches + discoveries)
+        log_info("resumed %zu crawl(s), %zu batch scrape(s) and %zu discovery job(s); %lld "
+                 "page(s) that were in flight will be fetched again",
+                 crawls, batches, discoveries, (long long)reset);
 }
 
 cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int64_t result_ttl_ms,

@@ -30,6 +30,7 @@ typedef struct {
     bool space; /* a space is due before the next character */
     bool tail;
     bool full; /* head mode: characters were refused */
+    bool lead; /* whitespace came before the first character */
 } tbuf_t;
 
 static bool is_ws(char c)
@@ -64,6 +65,7 @@ static void tb_add(tbuf_t *t, const char *p, size_t len)
     for (size_t i = 0; i < len && !t->full; i++) {
         if (is_ws(p[i])) {
             t->space = t->n > 0;
+            t->lead |= t->n == 0;
             continue;
         }
         size_t need = t->space ? 2 : 1;
@@ -159,7 +161,7 @@ static void subtree_text(const dom_node_t *n, tbuf_t *t)
 static char *link_text(const dom_node_t *a)
 {
     char s[ANCHOR_TEXT_MAX];
-    tbuf_t t = {s, 0, sizeof s, false, false, false};
+    tbuf_t t = {s, 0, sizeof s, false, false, false, false};
     subtree_text(a, &t);
     for (const dom_node_t *c = a; c && t.n == 0; c = dom_walk_next(a, c, false)) {
         size_t len = 0;
@@ -210,8 +212,8 @@ static const dom_node_t *enclosing_block(const dom_node_t *a)
 static void block_window(const dom_node_t *block, const dom_node_t *a, tbuf_t *out)
 {
     char bs[2 * SIDE_MAX], as[SIDE_MAX];
-    tbuf_t before = {bs, 0, sizeof bs, false, true, false};
-    tbuf_t after = {as, 0, sizeof as, false, false, false};
+    tbuf_t before = {bs, 0, sizeof bs, false, true, false, false};
+    tbuf_t after = {as, 0, sizeof as, false, false, false, false};
     tbuf_t *cur = &before;
     int budget = WALK_BUDGET;
     for (const dom_node_t *c = block; c && budget-- > 0 && !after.full;) {
@@ -236,17 +238,17 @@ static void block_window(const dom_node_t *block, const dom_node_t *a, tbuf_t *o
     while (from < before.n && ((unsigned char)bs[from] & 0xC0) == 0x80)
         from++;
     tb_add(out, bs + from, before.n - from);
-    out->space = out->n > 0;
+    out->space = out->n > 0 && (before.space || before.n == 0);
     subtree_text(a, out);
-    out->space = out->n > 0;
+    out->space = out->n > 0 && after.lead;
     tb_add(out, as, utf8_whole(as, after.n));
 }
 
 static char *context_of(const dom_node_t *a)
 {
     char head[HEADING_MAX], s[ANCHOR_CONTEXT_MAX];
-    tbuf_t h = {head, 0, sizeof head, false, false, false};
-    tbuf_t t = {s, 0, sizeof s, false, false, false};
+    tbuf_t h = {head, 0, sizeof head, false, false, false, false};
+    tbuf_t t = {s, 0, sizeof s, false, false, false, false};
     heading_before(a, &h);
     tb_add(&t, head, utf8_whole(head, h.n));
     if (t.n)
@@ -277,7 +279,7 @@ static char *resolve_href(url_resolver_t *res, const char *href, size_t len)
 static char *page_title(dom_doc_t *doc)
 {
     char s[ANCHOR_TITLE_MAX];
-    tbuf_t t = {s, 0, sizeof s, false, false, false};
+    tbuf_t t = {s, 0, sizeof s, false, false, false, false};
     dom_node_t *root = dom_root(doc);
     for (dom_node_t *n = root; n; n = dom_walk_next(root, n, false))
         if (dom_tag_of(n) == DOM_TAG_TITLE) {

@@ -316,8 +316,10 @@ cinder_err discover_load(store_t *st, const char *job_id, size_t max_records, di
         if (want == 0)
             break;
         rc = store_docs_page(st, job_id, (int64_t)n, want, PAGE_BYTES, &docs, &got);
-        if (rc || got == 0)
+        if (rc || got == 0) {
+            store_docs_free(docs, got);
             break;
+        }
         if (n + got > cap)
             recs = xrealloc(recs, (cap = (n + got) * 2) * sizeof *recs);
         for (size_t i = 0; i < got; i++) {

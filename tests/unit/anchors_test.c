@@ -17,20 +17,22 @@ TEST(text_heading_and_block_window)
         "<html><head><title>  Council\n documents </title></head><body>"
         "<h2>Finance</h2><p>See the council's <a href='/files/budget-2023.pdf'>2023 <b>budget"
         "</b></a> for spending on transport.</p>"
-        "<ul><li><a href='minutes.docx#p2'>Minutes</a> of the March meeting</li></ul>"
+        "<ul><li><a href='minutes.docx#p2'>Minutes</a> of the March meeting</li>"
+        "<li>(<a href='/plan.pdf'>Plan</a>): buses</li></ul>"
         "<script>var a = '<a href=x.pdf>no</a>';</script>"
         "<a href='javascript:void(0)'>js</a><a href='#top'>top</a>"
         "<a href='mailto:x@example.org'>mail</a></body></html>";
     anchor_list_t l;
     REQUIRE(extract(html, &l) == CINDER_OK);
     CHECK_STR(l.title, "Council documents");
-    REQUIRE(l.n == 2);
+    REQUIRE(l.n == 3);
     CHECK_STR(l.v[0].url, "https://example.org/files/budget-2023.pdf");
     CHECK_STR(l.v[0].text, "2023 budget");
     CHECK_STR(l.v[0].context, "Finance — See the council's 2023 budget for spending on transport.");
     CHECK_STR(l.v[1].url, "https://example.org/docs/minutes.docx");
     CHECK_STR(l.v[1].text, "Minutes");
     CHECK_STR(l.v[1].context, "Finance — Minutes of the March meeting");
+    CHECK_STR(l.v[2].context, "Finance — (Plan): buses");
     anchor_list_cleanup(&l);
 }
 
