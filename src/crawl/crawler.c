@@ -151,6 +151,12 @@ void crawl_fetch_page(crawler_t *c, page_t *p)
     }
 }
 
+/* True once the crawl's deadline has passed: no page fetch may start any more. */
+static bool past_deadline(const cjob_t *j)
+{
+    return j->opts.deadline_ms > 0 && clock_wall_ms() >= j->opts.deadline_ms;
+}
+
 /* Claims due items of j and starts their fetches. Caller holds c->mu. */
 static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
 {
@@ -161,7 +167,7 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
     size_t n = 0;
     if (store_items_claim(c->st, j->id, (size_t)slots, clock_wall_ms(), items, &n) != CINDER_OK)
         return;
-    bool late = j->opts.deadline_ms > 0 && clock_wall_ms() >= j->opts.deadline_ms;
+    bool late = past_deadline(j);
     for (size_t i = 0; i < n; i++) {
         page_t *p = xcalloc(1, sizeof *p);
         p->c = c;
@@ -248,7 +254,8 @@ static void reap(crawler_t *c)
 {
     for (cjob_t **jp = &c->jobs; *jp;) {
         cjob_t *j = *jp;
-        bool kickoff_done = j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started;
+        bool kickoff_done =
+            j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started || past_deadline(j);
         if (j->running == 0 && j->sitemaps_pending == 0 &&
             (j->cancelled || (kickoff_done && finish_if_done(c, j)))) {
             *jp = j->next;

@@ -298,7 +298,8 @@ void discover_merge(json_t *const *records, size_t n, discover_set_t *s)
             file_mention(records[i], &m);
         }
     }
-    qsort(m.v, m.n, sizeof *m.v, by_url_then_order);
+    if (m.n)
+        qsort(m.v, m.n, sizeof *m.v, by_url_then_order);
     group(&m, s);
     free(m.v);
     strset_free(files);
