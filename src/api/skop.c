@@ -218,7 +218,9 @@ static bool read_request(json_t *body, bool allow_private, skop_params_t *p)
         bad(p, "parameters", "must be an object");
     const char *k;
     json_t *v;
-    json_object_foreach(json_is_object(params) ? params : NULL, k, v) read_parameter(k, v, p);
+    if (json_is_object(params)) {
+        json_object_foreach(params, k, v) read_parameter(k, v, p);
+    }
     return p->field == NULL;
 }
 
