@@ -225,13 +225,20 @@ out:
     json_decref(body);
 }
 
+/* The job kinds the crawl routes serve: crawls and batches (not scrapes, not Skop's discovery
+ * jobs, which keep their own record format). */
+static bool fc_serves_kind(job_kind k)
+{
+    return k == JOB_KIND_CRAWL || k == JOB_KIND_BATCH;
+}
+
 /* Reads a crawl (or batch) job for the status routes; replies and returns false on failure. */
 static bool load_job(api_req_t *r, int version, store_job_t *job)
 {
     if (!fc_check_job_id(r))
         return false;
     cinder_err rc = store_job_get(engine_store(api_app(r)->engine), api_param(r, 0), job);
-    if (!rc && (job->kind == JOB_KIND_SCRAPE || !api_owns(r, job->team))) {
+    if (!rc && (!fc_serves_kind(job->kind) || !api_owns(r, job->team))) {
         store_job_cleanup(job);
         rc = CINDER_E_NOT_FOUND;
     }
@@ -361,7 +368,7 @@ void fc_crawl_cancel(api_req_t *r, int version)
     store_job_t job;
     cinder_err rc = store_job_get(engine_store(api_app(r)->engine), api_param(r, 0), &job);
     if (!rc) {
-        if (job.kind == JOB_KIND_SCRAPE || !api_owns(r, job.team))
+        if (!fc_serves_kind(job.kind) || !api_owns(r, job.team))
             rc = CINDER_E_NOT_FOUND;
         store_job_cleanup(&job);
     }

@@ -26,6 +26,7 @@ void crawl_opts_cleanup(crawl_opts_t *o)
     strv_free(o->include, o->n_include);
     strv_free(o->exclude, o->n_exclude);
     scrape_opts_cleanup(&o->page);
+    json_decref(o->meta);
     memset(o, 0, sizeof *o);
 }
 
@@ -46,6 +47,12 @@ json_t *crawl_opts_to_json(const crawl_opts_t *o)
         "scrapeOptions", scrape_opts_to_json(&o->page), "apiVersion", o->api_version);
     if (o->batch && j)
         json_object_set_new(j, "batch", json_true());
+    if (o->discover && j)
+        json_object_set_new(j, "discover", json_true());
+    if (o->deadline_ms && j)
+        json_object_set_new(j, "deadlineMs", json_integer(o->deadline_ms));
+    if (o->meta && j)
+        json_object_set(j, "meta", o->meta);
     return j;
 }
 
@@ -81,5 +88,9 @@ cinder_err crawl_opts_from_json(json_t *j, crawl_opts_t *o)
     o->max_concurrency = (int)json_integer_value(json_object_get(j, "maxConcurrency"));
     o->api_version = (int)json_integer_value(json_object_get(j, "apiVersion"));
     o->batch = flag(j, "batch");
+    o->discover = flag(j, "discover");
+    o->deadline_ms = json_integer_value(json_object_get(j, "deadlineMs"));
+    json_t *meta = json_object_get(j, "meta");
+    o->meta = meta ? json_incref(meta) : NULL;
     return scrape_opts_from_json(json_object_get(j, "scrapeOptions"), &o->page);
 }

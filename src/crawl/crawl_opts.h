@@ -33,6 +33,12 @@ typedef struct {
     scrape_opts_t page;  /* scrapeOptions applied to every page */
     int api_version;
     bool batch;    /* a batch scrape: the URLs are given (crawler_start_batch), none discovered */
+    bool discover; /* document discovery (Skop): pages become document-link records and files
+                      found by Content-Type are recorded, not failed (jobs/discover.h) */
+    int64_t deadline_ms; /* wall clock (epoch ms) after which no page fetch starts: the pages
+                            still pending are skipped with reason "deadline"; 0: none */
+    json_t *meta;  /* opaque to the crawler, persisted with the options as "meta": the creating
+                      dialect's own parameters (a reference owned by o, or NULL) */
     char team[64]; /* not persisted (the job record holds it): the owning team, "" when open */
     /* Optional, not persisted: receives each document on a worker thread as it is built (must be
      * thread-safe; doc is borrowed for the call). The store then keeps an empty placeholder in

@@ -44,7 +44,7 @@ static const char *fetch_reason(cinder_err e)
     }
 }
 
-static void fail(page_t *p, cinder_err e, const char *detail)
+void crawl_page_fail(page_t *p, cinder_err e, const char *detail)
 {
     size_t n = strlen(cinder_strerror(e)) + (detail ? strlen(detail) : 0) + 4;
     p->error = xmalloc(n);
@@ -69,7 +69,7 @@ static bool maybe_retry(page_t *p)
     if (p->item.attempts + 1 >= MAX_ATTEMPTS) {
         char detail[64];
         snprintf(detail, sizeof detail, "HTTP %ld after %d attempts", st, p->item.attempts + 1);
-        fail(p, CINDER_E_FETCH, detail);
+        crawl_page_fail(p, CINDER_E_FETCH, detail);
         p->res.reason = st == 429 ? "http_429" : "http_503";
         return true;
     }
@@ -106,7 +106,7 @@ static void mark_robots(page_t *p)
     pthread_mutex_unlock(&p->c->mu);
 }
 
-static void discover(page_t *p, json_t *links, const char *page_url)
+void crawl_page_discover(page_t *p, json_t *links, const char *page_url)
 {
     size_t n = json_array_size(links);
     if (!n)
@@ -161,11 +161,12 @@ static void build_document(page_t *p)
     json_t *doc = NULL;
     cinder_err rc = pipeline_run(&in, &po, &doc);
     if (rc) {
-        fail(p, rc, f->content_type);
+        crawl_page_fail(p, rc, f->content_type);
         return;
     }
     if (!j->cancelled && !j->opts.batch && j->opts.sitemap != CRAWL_SITEMAP_ONLY)
-        discover(p, json_object_get(doc, "links"), f->final_url ? f->final_url : p->item.url);
+        crawl_page_discover(p, json_object_get(doc, "links"),
+                            f->final_url ? f->final_url : p->item.url);
     if (!(j->opts.page.formats & PIPE_FMT_LINKS))
         json_object_del(doc, "links");
     char id[UUID_STR_LEN];
@@ -173,8 +174,14 @@ static void build_document(page_t *p)
     scrape_decorate(doc, id, f->status);
     if (j->opts.on_document)
         j->opts.on_document(doc, j->opts.on_document_ud);
-    p->doc = j->opts.on_document ? xstrdup("{}") : json_dumps(doc, JSON_COMPACT);
+    char *text = j->opts.on_document ? xstrdup("{}") : json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
+    crawl_page_succeed(p, text);
+}
+
+void crawl_page_succeed(page_t *p, char *doc)
+{
+    p->doc = doc;
     note_redirect(p);
     p->res.status = ITEM_SUCCEEDED;
     p->res.doc = p->doc;
@@ -195,10 +202,10 @@ void crawl_page_outcome(page_t *p)
     p->res.http_status = p->fres->status;
     if (p->fres->err == CINDER_E_SHUTDOWN)
         p->res.status = ITEM_PENDING; /* cut short by a shutdown: fetched again after restart */
-    else if (p->fres->err)
-        fail(p, p->fres->err, p->fres->error_detail);
-    else if (!maybe_retry(p))
-        build_document(p);
+    else if (p->fres->err && !(p->job->opts.discover && crawl_discover_file(p)))
+        crawl_page_fail(p, p->fres->err, p->fres->error_detail);
+    else if (!p->fres->err && !maybe_retry(p)) /* discovery records links, not markdown */
+        (p->job->opts.discover ? crawl_discover_page : build_document)(p);
 }
 
 void crawl_page_process(void *arg)

@@ -151,6 +151,12 @@ void crawl_fetch_page(crawler_t *c, page_t *p)
     }
 }
 
+/* True once the crawl's deadline has passed: no page fetch may start any more. */
+static bool past_deadline(const cjob_t *j)
+{
+    return j->opts.deadline_ms > 0 && clock_wall_ms() >= j->opts.deadline_ms;
+}
+
 /* Claims due items of j and starts their fetches. Caller holds c->mu. */
 static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
 {
@@ -161,6 +167,7 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
     size_t n = 0;
     if (store_items_claim(c->st, j->id, (size_t)slots, clock_wall_ms(), items, &n) != CINDER_OK)
         return;
+    bool late = past_deadline(j);
     for (size_t i = 0; i < n; i++) {
         page_t *p = xcalloc(1, sizeof *p);
         p->c = c;
@@ -168,7 +175,10 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
         p->item = items[i];
         j->running++;
         c->inflight++;
-        crawl_robots_route(c, j, p);
+        if (late)
+            crawl_page_skip(c, p, "deadline");
+        else
+            crawl_robots_route(c, j, p);
     }
     if (n && j->opts.delay_ms > 0)
         j->next_start_ms = now + j->opts.delay_ms;
@@ -244,7 +254,8 @@ static void reap(crawler_t *c)
 {
     for (cjob_t **jp = &c->jobs; *jp;) {
         cjob_t *j = *jp;
-        bool kickoff_done = j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started;
+        bool kickoff_done =
+            j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started || past_deadline(j);
         if (j->running == 0 && j->sitemaps_pending == 0 &&
             (j->cancelled || (kickoff_done && finish_if_done(c, j)))) {
             *jp = j->next;
@@ -390,7 +401,9 @@ static cinder_err create_job(crawler_t *c, cjob_t *j, size_t n)
     rec.credits_reserved = j->opts.batch ? (int64_t)n : j->opts.limit;
     uuid_generate_v4(rec.id);
     memcpy(j->id, rec.id, sizeof j->id);
-    rec.kind = j->opts.batch ? JOB_KIND_BATCH : JOB_KIND_CRAWL;
+    rec.kind = j->opts.batch      ? JOB_KIND_BATCH
+               : j->opts.discover ? JOB_KIND_DISCOVER
+                                  : JOB_KIND_CRAWL;
     rec.status = JOB_RUNNING;
     rec.api_version = j->opts.api_version;
     rec.created_ms = clock_wall_ms();
@@ -580,10 +593,11 @@ static void resume_all(crawler_t *c)
     if (store_items_recover(c->st, &reset) != CINDER_OK)
         return;
     size_t crawls = resume_kind(c, JOB_KIND_CRAWL), batches = resume_kind(c, JOB_KIND_BATCH);
-    if (crawls + batches)
-        log_info("resumed %zu crawl(s) and %zu batch scrape(s); %lld page(s) that were in flight "
-                 "will be fetched again",
-                 crawls, batches, (long long)reset);
+    size_t discoveries = resume_kind(c, JOB_KIND_DISCOVER);
+    if (crawls + batches + discoveries)
+        log_info("resumed %zu crawl(s), %zu batch scrape(s) and %zu discovery job(s); %lld "
+                 "page(s) that were in flight will be fetched again",
+                 crawls, batches, discoveries, (long long)reset);
 }
 
 cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int64_t result_ttl_ms,

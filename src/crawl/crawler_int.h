@@ -135,6 +135,26 @@ void crawl_page_outcome(page_t *p);
 /* Worker task: crawl_page_outcome, then queues the page for the scheduler. */
 void crawl_page_process(void *arg);
 
+/* Records the page as failed with e (detail, may be NULL, is added to the message). */
+void crawl_page_fail(page_t *p, cinder_err e, const char *detail);
+
+/* Offers links (a JSON array of URL strings, borrowed) found on the page at page_url to the
+ * crawl's frontier, through its scope and known robots.txt policies. */
+void crawl_page_discover(page_t *p, json_t *links, const char *page_url);
+
+/* Records the page as succeeded with its document doc (JSON text; the page takes it): notes a
+ * redirect and packs the document for the store. */
+void crawl_page_succeed(page_t *p, char *doc);
+
+/* Discovery jobs (crawl_discover.c, worker thread). When the fetched URL is a document by its
+ * Content-Type (also when its body was over the size cap), records it as a file record and
+ * returns true. */
+bool crawl_discover_file(page_t *p);
+
+/* Discovery jobs: turns a fetched page into its record of document links (jobs/discover.h) and
+ * offers its links to the frontier; documents are never offered, they are recorded. */
+void crawl_discover_page(page_t *p);
+
 /* Frees a page and everything it owns. */
 void crawl_page_free(page_t *p);
 

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/buf.h"
 #include "util/error.h"
@@ -50,6 +51,9 @@ typedef struct fetch_result {
     double elapsed_ms;  /* from the start of the transfer (not queue time) to completion */
     long retry_after_s; /* Retry-After of the final response in seconds (either form); 0: none */
     int http_version;   /* 1 (HTTP/1.x), 2 or 3 for the final response; 0 when none arrived */
+    /* Content-Length of the final response (also when the body was refused for its size); 0 when
+     * none was sent */
+    int64_t content_length;
 } fetch_result_t;
 
 /* Completion callback: runs on the fetch thread, must not block (it may call

@@ -379,6 +379,10 @@ void transfer_complete(struct transfer *t, CURLcode rc)
         r->final_url = xstrdup(url);
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
     curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &r->redirect_count);
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
+        length > 0)
+        r->content_length = (int64_t)length;
     curl_off_t retry_after = 0;
     if (curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&
         retry_after > 0)

@@ -17,7 +17,12 @@
 
 typedef struct store store_t;
 
-typedef enum { JOB_KIND_SCRAPE = 1, JOB_KIND_CRAWL, JOB_KIND_BATCH } job_kind;
+typedef enum {
+    JOB_KIND_SCRAPE = 1,
+    JOB_KIND_CRAWL,
+    JOB_KIND_BATCH,
+    JOB_KIND_DISCOVER, /* a document-discovery crawl (Skop): not served by the Firecrawl routes */
+} job_kind;
 
 typedef enum {
     JOB_QUEUED = 0,
