@@ -2,9 +2,7 @@
 // results, single_page, cancel, unknown ids, kill -9, and teams (isolation, 402).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { startSite, startCinder } from './lib.mjs';
+import { startSite, startCinder, makeKey, dataDir } from './lib.mjs';
 
 let site, cinder;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -271,23 +269,12 @@ test('kill -9 in the middle: the job resumes and every document is found once', 
   }
 });
 
-// Keys are written into the store directly (the `cinder keys` command is not on this branch
-// yet); the server re-reads keys every 2 s.
-function addKey(data, team, credits, key) {
-  const hash = createHash('sha256').update(key).digest('hex');
-  const sql = `INSERT OR IGNORE INTO teams(name, credits, created_ms) VALUES('${team}', ${credits}, 0);
-    INSERT INTO api_keys(hash, prefix, team, rate_per_min, created_ms) VALUES('${hash}', '${key.slice(0, 12)}', '${team}', 0, 0);`;
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', `${data}/cinder.db`, sql]);
-}
-
 test('teams: another team\'s job answers 404; too few credits answer 402 in the billing shape', async () => {
-  const server = await startCinder(['--allow-private']);
+  const data = dataDir();
+  const alpha = { authorization: `Bearer ${await makeKey(data, 'alpha')}` };
+  const beta = { 'x-api-key': await makeKey(data, 'beta', ['--credits', '5']) };
+  const server = await startCinder(['--allow-private'], {}, data);
   try {
-    const alpha = { authorization: 'Bearer fc-alpha0000000000000000000000000000000000' };
-    const beta = { 'x-api-key': 'fc-beta00000000000000000000000000000000000' };
-    addKey(server.data, 'alpha', -1, alpha.authorization.slice(7));
-    addKey(server.data, 'beta', 5, beta['x-api-key']);
-    for (let i = 0; i < 60 && (await server.get(`/scrape/status/job_${'0'.repeat(32)}`)).status !== 401; i++) await sleep(100);
     const noKey = await server.get(`/scrape/status/job_${'0'.repeat(32)}`);
     assert.equal(noKey.status, 401);
     assert.equal(noKey.json.error, true);
