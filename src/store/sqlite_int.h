@@ -112,4 +112,20 @@ cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n);
 cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                            size_t *n);
 
+/* Trieve datasets, crawl requests and chunks, and job deletion (sqlite_trieve.c). */
+cinder_err sq_job_delete(void *impl, const char *job_id);
+cinder_err sq_dataset_touch(void *impl, const char *team, const char *dataset, int64_t now_ms);
+cinder_err sq_trieve_put(void *impl, const store_trieve_t *rec);
+cinder_err sq_trieve_get(void *impl, const char *team, const char *dataset, const char *id,
+                         store_trieve_t *out);
+cinder_err sq_trieve_list(void *impl, const char *team, const char *dataset, int64_t skip,
+                          size_t limit, store_trieve_t **out, size_t *n);
+cinder_err sq_trieve_open(void *impl, int64_t now_ms, store_trieve_t **out, size_t *n);
+cinder_err sq_trieve_done(void *impl, const char *id, const char *scrape_id, const char *status);
+cinder_err sq_trieve_delete(void *impl, const char *team, const char *dataset, const char *id);
+cinder_err sq_chunks_upsert(void *impl, const char *team, const char *dataset,
+                            const store_chunk_t *c, size_t n, int64_t now_ms);
+cinder_err sq_chunks_page(void *impl, const char *team, const char *dataset, int64_t skip,
+                          size_t limit, store_chunk_t **out, size_t *n, int64_t *total);
+
 #endif
