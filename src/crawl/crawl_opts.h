@@ -13,6 +13,8 @@
 #include "jobs/scrape.h"
 #include "util/error.h"
 
+struct crawl_chunks; /* crawl/crawl_chunks.h */
+
 typedef enum { CRAWL_SITEMAP_INCLUDE, CRAWL_SITEMAP_SKIP, CRAWL_SITEMAP_ONLY } crawl_sitemap_mode;
 
 typedef struct {
@@ -34,6 +36,7 @@ typedef struct {
     int api_version;
     bool batch;    /* a batch scrape: the URLs are given (crawler_start_batch), none discovered */
     char team[64]; /* not persisted (the job record holds it): the owning team, "" when open */
+    struct crawl_chunks *chunks; /* Trieve: each page is chunked into a dataset; NULL: no */
     /* Optional, not persisted: receives each document on a worker thread as it is built (must be
      * thread-safe; doc is borrowed for the call). The store then keeps an empty placeholder in
      * its place: for the command line, which writes documents to files itself. */

@@ -117,6 +117,19 @@ static void collapse(char *s)
     *w = '\0';
 }
 
+/* Trims leading and trailing whitespace of s, in place; returns s. */
+static char *trim(char *s)
+{
+    size_t lead = 0, n = strlen(s);
+    while (lead < n && is_space(s[lead]))
+        lead++;
+    while (n > lead && is_space(s[n - 1]))
+        n--;
+    memmove(s, s + lead, n - lead);
+    s[n - lead] = '\0';
+    return s;
+}
+
 /* Removes every occurrence of needle from s, in place. */
 static void remove_all(char *s, const char *needle)
 {
@@ -303,7 +316,7 @@ static void emit(acc_t *a, chunk_t **out, size_t *n, size_t *cap)
     c->level = a->head ? a->head->level : 0;
     for (size_t i = 0; a->head && i < a->head->n_hierarchy; i++)
         c->hierarchy[c->n_hierarchy++] = xstrdup(a->head->hierarchy[i]);
-    c->html = buf_steal(&a->html);
+    c->html = trim(buf_steal(&a->html));
     c->text = buf_steal(&a->text);
     a->head = NULL;
     a->body = a->used = false;
@@ -321,7 +334,7 @@ static void append_to_last(chunk_t *last, acc_t *a)
     put_words(&t, buf_str(&a->text), &a->rc);
     free(last->html);
     free(last->text);
-    last->html = buf_steal(&h);
+    last->html = trim(buf_steal(&h));
     last->text = buf_steal(&t);
 }
 

@@ -14,7 +14,7 @@
  *    next chunk keeps its own heading, or takes the merged one when it has none). A short last
  *    chunk is appended to the chunk before it.
  * 4. Drop: a chunk left with an empty body is dropped.
- * The chunk's HTML is "<hN>heading</hN>" (escaped) followed by the body's HTML.
+ * The chunk's HTML is "<hN>heading</hN>" (escaped) followed by the body's HTML, trimmed.
  *
  * No state, no threads: any thread may call it (the parser is per thread, see html/dom.h).
  */

@@ -121,9 +121,10 @@ TEST(chunk_drops_empty_pages_and_keeps_a_lone_short_page)
     chunk_t *c = split("<html><body>  <h1>Only a heading</h1> </body></html>", NULL, &n);
     CHECK_INT(n, 0);
     chunks_free(c, n);
-    c = split("<p>Hello there</p>", NULL, &n);
+    c = split("\n <p>Hello there</p>\n", NULL, &n);
     REQUIRE(n == 1);
     CHECK_STR(c[0].text, "Hello there");
+    CHECK_STR(c[0].html, "<p>Hello there</p>"); /* trimmed */
     chunks_free(c, n);
     c = split("", NULL, &n);
     CHECK_INT(n, 0);
