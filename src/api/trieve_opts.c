@@ -120,7 +120,8 @@ static void parse_lists(json_t *co, crawl_opts_t *o, crawl_chunks_t *ch, params_
     ch->body_remove = list(co, "body_remove_strings", MAX_LIST, &ch->n_body_remove, rep);
     ch->tags = list(co, "tags", MAX_LIST, &ch->n_tags, rep);
     size_t n = 0;
-    strv_free(list(co, "webhook_urls", MAX_WEBHOOKS, &n, rep), n); /* kept in the options only */
+    char **hooks = list(co, "webhook_urls", MAX_WEBHOOKS, &n, rep); /* kept in the options only */
+    strv_free(hooks, n);
 }
 
 static void check_scrape_options(json_t *v, params_report_t *rep)

@@ -143,6 +143,9 @@ enum MHD_Result route_gzip(site_request *rq);
 enum MHD_Result route_crawl(site_request *rq);
 enum MHD_Result route_outside(site_request *rq);
 
+/* routes_trieve.c: the heading pages of the Trieve tests, /trieve/_set?version=N */
+enum MHD_Result route_trieve(site_request *rq);
+
 /* routes_robots.c */
 enum MHD_Result route_robots(site_request *rq);
 enum MHD_Result route_robots_control(site_request *rq);
