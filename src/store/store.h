@@ -271,7 +271,7 @@ CINDER_MUST_CHECK cinder_err store_items_claim(store_t *st, const char *job_id, 
  * target's key is locked: a pending item with that key is dropped (freeing its budget), and when
  * a document for that key already exists this page is recorded as a skipped "duplicate". Outcomes
  * for items that are no longer running (e.g. cancelled) are ignored, but a document that finished
- * is still kept. */
+ * is still kept. CINDER_E_NOT_FOUND when the job was deleted (store_job_delete). */
 CINDER_MUST_CHECK cinder_err store_items_finish(store_t *st, const char *job_id,
                                                 const store_item_result_t *res, size_t n,
                                                 int64_t limit, int64_t now_ms);
