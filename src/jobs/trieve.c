@@ -82,10 +82,15 @@ void trieve_status_word(const store_job_t *j, char *out, size_t len)
     }
 }
 
-/* The request's status: its newest job's word, else the word kept when the job ended. */
+/* The request's status: the word kept once its newest job ended (or a re-crawl could not
+ * start), else that job's word. */
 static void request_status(engine_t *e, const store_trieve_t *rec, char *out, size_t len)
 {
     store_job_t job;
+    if (rec->done && rec->status) {
+        snprintf(out, len, "%s", rec->status);
+        return;
+    }
     if (store_job_get(engine_store(e), rec->scrape_id, &job) == CINDER_OK) {
         trieve_status_word(&job, out, len);
         store_job_cleanup(&job);
@@ -253,36 +258,44 @@ static void settle(engine_t *e, store_trieve_t *rec)
         rec->done = true;
 }
 
-/* Starts the due re-crawl of request rec (re-read under mu: it may have changed). */
+/* Starts the re-crawl of rec and records it, or records why it could not start (the period is
+ * skipped). Caller holds mu. */
+static void start_due(engine_t *e, store_trieve_t *rec)
+{
+    crawl_opts_t o;
+    crawl_opts_init(&o, 1);
+    json_error_t jerr;
+    json_t *jo = json_loads(rec->crawl, 0, &jerr);
+    char err[512] = "";
+    cinder_err rc = jo ? crawl_opts_from_json(jo, &o) : CINDER_E_STORE;
+    if (!rc)
+        rc = start_crawl(e, rec, &o, err, sizeof err);
+    if (!rc && save(e, rec) == CINDER_OK)
+        log_info("re-crawl of request %s started: crawl %s", rec->id, rec->scrape_id);
+    if (rc) {
+        log_warn("re-crawl of request %s not started: %s %s", rec->id, cinder_strerror(rc), err);
+        rec->next_ms = clock_wall_ms() + rec->interval_ms;
+        free(rec->status);
+        rec->status = xstrdup("Failed");
+        if (store_trieve_put(engine_store(e), rec) != CINDER_OK)
+            log_error("crawl request %s could not be updated", rec->id);
+    }
+    json_decref(jo);
+    crawl_opts_cleanup(&o);
+}
+
+/* Starts the re-crawl of a request seen due, if it still is (re-read under mu: a PUT or a DELETE
+ * may have come first). */
 static void recrawl(engine_t *e, const store_trieve_t *seen)
 {
     store_trieve_t rec;
     pthread_mutex_lock(&mu);
-    if (store_trieve_get(engine_store(e), seen->team, seen->dataset, seen->id, &rec)) {
-        pthread_mutex_unlock(&mu);
-        return;
+    if (store_trieve_get(engine_store(e), seen->team, seen->dataset, seen->id, &rec) == CINDER_OK) {
+        if (rec.done && rec.interval_ms > 0 && rec.next_ms <= clock_wall_ms())
+            start_due(e, &rec);
+        store_trieve_cleanup(&rec);
     }
-    crawl_opts_t o;
-    crawl_opts_init(&o, 1);
-    json_error_t jerr;
-    json_t *jo = json_loads(rec.crawl, 0, &jerr);
-    char err[512] = "";
-    bool due = rec.done && rec.interval_ms > 0 && rec.next_ms <= clock_wall_ms();
-    cinder_err rc = !due ? CINDER_OK : jo ? crawl_opts_from_json(jo, &o) : CINDER_E_STORE;
-    if (due && !rc)
-        rc = start_crawl(e, &rec, &o, err, sizeof err);
-    if (due && rc) { /* skip this period; say why */
-        log_warn("re-crawl of request %s not started: %s %s", rec.id, cinder_strerror(rc), err);
-        rec.next_ms = clock_wall_ms() + rec.interval_ms;
-        free(rec.status);
-        rec.status = xstrdup("Failed");
-    }
-    if (due && store_trieve_put(engine_store(e), &rec) == CINDER_OK && !rc)
-        log_info("re-crawl of request %s started: crawl %s", rec.id, rec.scrape_id);
     pthread_mutex_unlock(&mu);
-    json_decref(jo);
-    crawl_opts_cleanup(&o);
-    store_trieve_cleanup(&rec);
 }
 
 static void tick(engine_t *e)
