@@ -339,6 +339,7 @@ trieve_sched_t *trieve_sched_new(engine_t *e)
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     if (pthread_create(&s->thread, NULL, sched_main, s) != 0) {
+        log_error("the Trieve re-crawl scheduler could not start: recurring crawls will not run");
         pthread_mutex_destroy(&s->mu);
         pthread_cond_destroy(&s->cv);
         free(s);
