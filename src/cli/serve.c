@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "jobs/engine.h"
+#include "jobs/trieve.h"
 #include "util/log.h"
 #include "version.h"
 
@@ -167,6 +168,7 @@ int cmd_serve(int argc, char **argv)
         engine_free(engine);
         return 1;
     }
+    trieve_sched_t *recrawls = trieve_sched_new(engine); /* Trieve's recurring crawls */
     log_info("cinder %s listening on http://%s:%d (store: %s in %s; %d workers; private targets "
              "%s; results kept %llds)",
              CINDER_VERSION, cfg.host, server_port(srv), store_backend(engine_store(engine)),
@@ -175,6 +177,7 @@ int cmd_serve(int argc, char **argv)
     int sig = wait_for_signal();
     log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_quiesce(srv);
+    trieve_sched_free(recrawls);
     engine_free(engine);
     server_free(srv);
     auth_free(app.auth);

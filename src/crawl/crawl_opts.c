@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crawl/crawl_chunks.h"
 #include "util/mem.h"
 #include "util/strv.h"
 
@@ -27,6 +28,7 @@ void crawl_opts_cleanup(crawl_opts_t *o)
     strv_free(o->exclude, o->n_exclude);
     scrape_opts_cleanup(&o->page);
     json_decref(o->meta);
+    crawl_chunks_free(o->chunks);
     memset(o, 0, sizeof *o);
 }
 
@@ -53,6 +55,8 @@ json_t *crawl_opts_to_json(const crawl_opts_t *o)
         json_object_set_new(j, "deadlineMs", json_integer(o->deadline_ms));
     if (o->meta && j)
         json_object_set(j, "meta", o->meta);
+    if (o->chunks && j)
+        json_object_set_new(j, "chunks", crawl_chunks_to_json(o->chunks));
     return j;
 }
 
@@ -92,5 +96,6 @@ cinder_err crawl_opts_from_json(json_t *j, crawl_opts_t *o)
     o->deadline_ms = json_integer_value(json_object_get(j, "deadlineMs"));
     json_t *meta = json_object_get(j, "meta");
     o->meta = meta ? json_incref(meta) : NULL;
+    o->chunks = crawl_chunks_from_json(json_object_get(j, "chunks"));
     return scrape_opts_from_json(json_object_get(j, "scrapeOptions"), &o->page);
 }

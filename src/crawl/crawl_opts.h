@@ -13,6 +13,8 @@
 #include "jobs/scrape.h"
 #include "util/error.h"
 
+struct crawl_chunks; /* crawl/crawl_chunks.h */
+
 typedef enum { CRAWL_SITEMAP_INCLUDE, CRAWL_SITEMAP_SKIP, CRAWL_SITEMAP_ONLY } crawl_sitemap_mode;
 
 typedef struct {
@@ -40,6 +42,7 @@ typedef struct {
     json_t *meta;  /* opaque to the crawler, persisted with the options as "meta": the creating
                       dialect's own parameters (a reference owned by o, or NULL) */
     char team[64]; /* not persisted (the job record holds it): the owning team, "" when open */
+    struct crawl_chunks *chunks; /* Trieve: each page is chunked into a dataset; NULL: no */
     /* Optional, not persisted: receives each document on a worker thread as it is built (must be
      * thread-safe; doc is borrowed for the call). The store then keeps an empty placeholder in
      * its place: for the command line, which writes documents to files itself. */

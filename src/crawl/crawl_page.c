@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crawl/crawl_chunks.h"
 #include "crawl/crawler_int.h"
 #include "html/pipeline.h"
 #include "util/clock.h"
@@ -172,6 +173,8 @@ static void build_document(page_t *p)
     char id[UUID_STR_LEN];
     uuid_generate_v4(id);
     scrape_decorate(doc, id, f->status);
+    if (j->opts.chunks)
+        crawl_chunks_page(p->c->st, j->opts.chunks, doc);
     if (j->opts.on_document)
         j->opts.on_document(doc, j->opts.on_document_ud);
     char *text = j->opts.on_document ? xstrdup("{}") : json_dumps(doc, JSON_COMPACT);

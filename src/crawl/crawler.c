@@ -192,7 +192,10 @@ static void commit_job_pages(crawler_t *c, cjob_t *j, page_t **pages, size_t n)
     store_item_result_t *res = xcalloc(n, sizeof *res);
     for (size_t i = 0; i < n; i++)
         res[i] = pages[i]->res;
-    if (store_items_finish(c->st, j->id, res, n, j->opts.limit, clock_wall_ms()) != CINDER_OK)
+    cinder_err rc = store_items_finish(c->st, j->id, res, n, j->opts.limit, clock_wall_ms());
+    if (rc == CINDER_E_NOT_FOUND) /* deleted (Trieve DELETE) while these pages were in flight */
+        log_debug("crawl %s: %zu page outcome(s) dropped: the job was deleted", j->id, n);
+    else if (rc)
         log_error("crawl %s: could not record %zu page outcome(s)", j->id, n);
     free(res);
 }

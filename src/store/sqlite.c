@@ -106,6 +106,28 @@ static const char *const migrations[] = {
     "CREATE INDEX ledger_team ON ledger(team, id);"
     "CREATE TABLE idempotency (team TEXT NOT NULL, key TEXT NOT NULL,"
     "  created_ms INTEGER NOT NULL, PRIMARY KEY (team, key)) WITHOUT ROWID;",
+    /* 6: Trieve: datasets (an id names a different dataset in every team), crawl requests (durable
+     * crawl configurations; trieve_jobs lists every job each one ran) and the chunks crawled
+     * pages became (one per team, dataset and tracking id: a re-crawl overwrites) */
+    "CREATE TABLE trieve_datasets (team TEXT NOT NULL, id TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL, PRIMARY KEY (team, id)) WITHOUT ROWID;"
+    "CREATE TABLE trieve_crawls (id TEXT PRIMARY KEY, team TEXT NOT NULL, dataset TEXT NOT NULL,"
+    "  scrape_id TEXT NOT NULL, url TEXT NOT NULL, options TEXT NOT NULL, crawl TEXT NOT NULL,"
+    "  status TEXT, interval_ms INTEGER NOT NULL DEFAULT 0, next_ms INTEGER NOT NULL DEFAULT 0,"
+    "  created_ms INTEGER NOT NULL, started_ms INTEGER NOT NULL,"
+    "  done INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX trieve_crawls_dataset ON trieve_crawls(team, dataset, created_ms);"
+    "CREATE INDEX trieve_crawls_open ON trieve_crawls(done, next_ms);"
+    "CREATE TABLE trieve_jobs (request_id TEXT NOT NULL, job_id TEXT NOT NULL,"
+    "  PRIMARY KEY (request_id, job_id)) WITHOUT ROWID;"
+    "CREATE TABLE trieve_chunks (team TEXT NOT NULL, dataset TEXT NOT NULL,"
+    "  tracking_id TEXT NOT NULL, request_id TEXT NOT NULL, url TEXT NOT NULL,"
+    "  position INTEGER NOT NULL, heading TEXT NOT NULL, chunk_html TEXT NOT NULL,"
+    "  text TEXT NOT NULL, metadata TEXT NOT NULL, tag_set TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+    "  UNIQUE (team, dataset, tracking_id));"
+    "CREATE INDEX trieve_chunks_request ON trieve_chunks(request_id);"
+    "CREATE INDEX trieve_chunks_page ON trieve_chunks(team, dataset, url, position);",
 };
 
 int64_t sq_now_ms(void)
@@ -650,4 +672,14 @@ const struct store_ops store_sqlite_ops = {
     .docs_page = sq_docs_page,
     .items_errors = sq_items_errors,
     .jobs_active = sq_jobs_active,
+    .job_delete = sq_job_delete,
+    .dataset_touch = sq_dataset_touch,
+    .trieve_put = sq_trieve_put,
+    .trieve_get = sq_trieve_get,
+    .trieve_list = sq_trieve_list,
+    .trieve_open = sq_trieve_open,
+    .trieve_done = sq_trieve_done,
+    .trieve_delete = sq_trieve_delete,
+    .chunks_upsert = sq_chunks_upsert,
+    .chunks_page = sq_chunks_page,
 };

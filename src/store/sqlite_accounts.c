@@ -143,7 +143,7 @@ cinder_err sq_credits_locked(sq_t *s, const char *job_id, int64_t charged, int64
 
 /* Refunds whatever a finished job reserved and neither charged nor refunded yet. A sync scrape
  * is charged by its outcome here (one credit when it produced its document). */
-static cinder_err settle_locked(sq_t *s, const char *job_id, int64_t now_ms)
+cinder_err sq_settle_locked(sq_t *s, const char *job_id, int64_t now_ms)
 {
     sqlite3_stmt *st = sq_prepare(s, "SELECT kind, completed, credits_reserved, credits_charged, "
                                      "credits_refunded FROM jobs WHERE id = ?");
@@ -200,7 +200,7 @@ cinder_err sq_job_finish(void *impl, const store_job_t *job)
         rc = CINDER_E_NOT_FOUND; /* cancelled meanwhile: it stays cancelled */
     sq_done(s, st);
     if (!rc)
-        rc = settle_locked(s, job->id, job->finished_ms ? job->finished_ms : sq_now_ms());
+        rc = sq_settle_locked(s, job->id, job->finished_ms ? job->finished_ms : sq_now_ms());
     if (rc == CINDER_E_NOT_FOUND) {
         sq_end(s, CINDER_E_DECLINED);
         return rc;

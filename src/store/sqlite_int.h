@@ -80,6 +80,11 @@ void sq_bind_job_create(sqlite3_stmt *st, const store_job_t *j);
 cinder_err sq_credits_locked(sq_t *s, const char *job_id, int64_t charged, int64_t refunded,
                              int64_t now_ms);
 
+/* Settles an ended job's credits: a sync scrape is charged by its outcome, and whatever is still
+ * reserved and neither charged nor refunded goes back to the team. Caller holds s->mu inside a
+ * transaction. */
+cinder_err sq_settle_locked(sq_t *s, const char *job_id, int64_t now_ms);
+
 /* Refunds what a job just cancelled reserved beyond its charges and its running items
  * (*refunded receives it). Caller holds s->mu inside a transaction. */
 cinder_err sq_cancel_refund_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *refunded);
@@ -120,5 +125,21 @@ cinder_err sq_items_list(void *impl, const char *job_id, size_t max, bool docs,
 cinder_err sq_items_retry(void *impl, const char *job_id, int64_t now_ms, int64_t *n);
 cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                            size_t *n);
+
+/* Trieve datasets, crawl requests and chunks, and job deletion (sqlite_trieve.c). */
+cinder_err sq_job_delete(void *impl, const char *job_id);
+cinder_err sq_dataset_touch(void *impl, const char *team, const char *dataset, int64_t now_ms);
+cinder_err sq_trieve_put(void *impl, const store_trieve_t *rec);
+cinder_err sq_trieve_get(void *impl, const char *team, const char *dataset, const char *id,
+                         store_trieve_t *out);
+cinder_err sq_trieve_list(void *impl, const char *team, const char *dataset, int64_t skip,
+                          size_t limit, store_trieve_t **out, size_t *n);
+cinder_err sq_trieve_open(void *impl, int64_t now_ms, store_trieve_t **out, size_t *n);
+cinder_err sq_trieve_done(void *impl, const char *id, const char *scrape_id, const char *status);
+cinder_err sq_trieve_delete(void *impl, const char *team, const char *dataset, const char *id);
+cinder_err sq_chunks_upsert(void *impl, const char *team, const char *dataset,
+                            const store_chunk_t *c, size_t n, int64_t now_ms);
+cinder_err sq_chunks_page(void *impl, const char *team, const char *dataset, int64_t skip,
+                          size_t limit, store_chunk_t **out, size_t *n, int64_t *total);
 
 #endif

@@ -244,3 +244,88 @@ cinder_err store_items_retry(store_t *st, const char *job_id, int64_t now_ms, in
 {
     return st->ops->items_retry(st->impl, job_id, now_ms, n);
 }
+
+cinder_err store_job_delete(store_t *st, const char *job_id)
+{
+    return st->ops->job_delete(st->impl, job_id);
+}
+
+cinder_err store_dataset_touch(store_t *st, const char *team, const char *dataset, int64_t now_ms)
+{
+    return st->ops->dataset_touch(st->impl, team, dataset, now_ms);
+}
+
+cinder_err store_trieve_put(store_t *st, const store_trieve_t *rec)
+{
+    return st->ops->trieve_put(st->impl, rec);
+}
+
+cinder_err store_trieve_get(store_t *st, const char *team, const char *dataset, const char *id,
+                            store_trieve_t *out)
+{
+    return st->ops->trieve_get(st->impl, team, dataset, id, out);
+}
+
+cinder_err store_trieve_list(store_t *st, const char *team, const char *dataset, int64_t skip,
+                             size_t limit, store_trieve_t **out, size_t *n)
+{
+    return st->ops->trieve_list(st->impl, team, dataset, skip, limit, out, n);
+}
+
+cinder_err store_trieve_open(store_t *st, int64_t now_ms, store_trieve_t **out, size_t *n)
+{
+    return st->ops->trieve_open(st->impl, now_ms, out, n);
+}
+
+cinder_err store_trieve_done(store_t *st, const char *id, const char *scrape_id, const char *status)
+{
+    return st->ops->trieve_done(st->impl, id, scrape_id, status);
+}
+
+cinder_err store_trieve_delete(store_t *st, const char *team, const char *dataset, const char *id)
+{
+    return st->ops->trieve_delete(st->impl, team, dataset, id);
+}
+
+void store_trieve_cleanup(store_trieve_t *rec)
+{
+    free(rec->url);
+    free(rec->options);
+    free(rec->crawl);
+    free(rec->status);
+    memset(rec, 0, sizeof *rec);
+}
+
+void store_trieve_free(store_trieve_t *recs, size_t n)
+{
+    for (size_t i = 0; recs && i < n; i++)
+        store_trieve_cleanup(&recs[i]);
+    free(recs);
+}
+
+cinder_err store_chunks_upsert(store_t *st, const char *team, const char *dataset,
+                               const store_chunk_t *c, size_t n, int64_t now_ms)
+{
+    return st->ops->chunks_upsert(st->impl, team, dataset, c, n, now_ms);
+}
+
+cinder_err store_chunks_page(store_t *st, const char *team, const char *dataset, int64_t skip,
+                             size_t limit, store_chunk_t **out, size_t *n, int64_t *total)
+{
+    return st->ops->chunks_page(st->impl, team, dataset, skip, limit, out, n, total);
+}
+
+void store_chunks_free(store_chunk_t *c, size_t n)
+{
+    for (size_t i = 0; c && i < n; i++) {
+        free(c[i].tracking_id);
+        free(c[i].request_id);
+        free(c[i].url);
+        free(c[i].heading);
+        free(c[i].html);
+        free(c[i].text);
+        free(c[i].metadata);
+        free(c[i].tag_set);
+    }
+    free(c);
+}

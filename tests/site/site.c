@@ -77,6 +77,7 @@ static const site_route routes[] = {
     {"/crawl/", true, SITE_GET, false, route_crawl},
     {"/outside/", true, SITE_GET, false, route_outside},
     {"/docs-site/", true, SITE_GET, false, route_docs},
+    {"/trieve/", true, SITE_GET, false, route_trieve},
     {"/robots.txt", false, SITE_GET, false, route_robots},
     {"/_robots", false, SITE_GET | SITE_POST, true, route_robots_control},
     {"/_stats", false, SITE_GET, true, route_stats},

@@ -145,6 +145,8 @@ enum MHD_Result route_outside(site_request *rq);
 
 /* routes_docs.c: the document-discovery site under /docs-site/ */
 enum MHD_Result route_docs(site_request *rq);
+/* routes_trieve.c: the heading pages of the Trieve tests, /trieve/_set?version=N */
+enum MHD_Result route_trieve(site_request *rq);
 
 /* routes_robots.c */
 enum MHD_Result route_robots(site_request *rq);
