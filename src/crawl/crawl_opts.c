@@ -26,6 +26,7 @@ void crawl_opts_cleanup(crawl_opts_t *o)
     strv_free(o->include, o->n_include);
     strv_free(o->exclude, o->n_exclude);
     scrape_opts_cleanup(&o->page);
+    webhook_cfg_cleanup(&o->webhook);
     memset(o, 0, sizeof *o);
 }
 
@@ -46,6 +47,8 @@ json_t *crawl_opts_to_json(const crawl_opts_t *o)
         "scrapeOptions", scrape_opts_to_json(&o->page), "apiVersion", o->api_version);
     if (o->batch && j)
         json_object_set_new(j, "batch", json_true());
+    if (o->webhook.url && j)
+        json_object_set_new(j, "webhook", webhook_cfg_to_json(&o->webhook));
     return j;
 }
 
@@ -81,5 +84,6 @@ cinder_err crawl_opts_from_json(json_t *j, crawl_opts_t *o)
     o->max_concurrency = (int)json_integer_value(json_object_get(j, "maxConcurrency"));
     o->api_version = (int)json_integer_value(json_object_get(j, "apiVersion"));
     o->batch = flag(j, "batch");
+    webhook_cfg_from_json(json_object_get(j, "webhook"), &o->webhook);
     return scrape_opts_from_json(json_object_get(j, "scrapeOptions"), &o->page);
 }

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "jobs/scrape.h"
+#include "jobs/webhook_event.h"
 #include "util/error.h"
 
 typedef enum { CRAWL_SITEMAP_INCLUDE, CRAWL_SITEMAP_SKIP, CRAWL_SITEMAP_ONLY } crawl_sitemap_mode;
@@ -32,7 +33,8 @@ typedef struct {
     int max_concurrency; /* pages in flight at once; 0: default */
     scrape_opts_t page;  /* scrapeOptions applied to every page */
     int api_version;
-    bool batch;    /* a batch scrape: the URLs are given (crawler_start_batch), none discovered */
+    bool batch; /* a batch scrape: the URLs are given (crawler_start_batch), none discovered */
+    webhook_cfg_t webhook; /* where the job's events go (url NULL: nowhere) */
     char team[64]; /* not persisted (the job record holds it): the owning team, "" when open */
     /* Optional, not persisted: receives each document on a worker thread as it is built (must be
      * thread-safe; doc is borrowed for the call). The store then keeps an empty placeholder in

@@ -199,6 +199,9 @@ void crawl_page_outcome(page_t *p)
         fail(p, p->fres->err, p->fres->error_detail);
     else if (!maybe_retry(p))
         build_document(p);
+    cjob_t *j = p->job;
+    p->hook = webhook_event_item(&j->opts.webhook, j->opts.batch, j->id, p->item.url, &p->res);
+    p->res.event = p->hook ? &p->hook->ev : NULL;
 }
 
 void crawl_page_process(void *arg)
@@ -220,6 +223,7 @@ void crawl_page_free(page_t *p)
     free(p->doc);
     free(p->error);
     free(p->final_key);
+    webhook_event_free(p->hook);
     fetch_result_free(p->fres);
     store_item_cleanup(&p->item);
     free(p);
