@@ -9,6 +9,10 @@
  * once it returns no new fetch of that crawl can start. A crawl's cjob_t is freed only by the
  * scheduler and only when none of its pages is in flight.
  *
+ * Webhooks: a crawl's events go to the store's outbox in the same transactions as what they
+ * report: started with the job record, each page's event with its outcome (built by the worker),
+ * the final event with the job's end or cancel. src/jobs/webhook.c delivers them.
+ *
  * Exactness: the store admits items only while the crawl has admitted fewer than `limit`, and
  * only admitted items are ever fetched, so a crawl never fetches or stores more than `limit`
  * pages whatever the concurrency.
