@@ -11,6 +11,7 @@
 #include "api/app.h"
 #include "api/errmap.h"
 #include "api/firecrawl.h"
+#include "api/firecrawl_webhook.h"
 #include "api/params.h"
 #include "crawl/crawler.h"
 #include "util/clock.h"
@@ -66,7 +67,8 @@ static void parse_urls(json_t *v, bool allow_private, batch_urls_t *b, params_re
 }
 
 /* The batch-level keys besides urls and ignoreInvalidURLs. */
-static void batch_keys(json_t *body, crawl_opts_t *o, const char **append_to, params_report_t *rep)
+static void batch_keys(json_t *body, bool allow_private, crawl_opts_t *o, const char **append_to,
+                       params_report_t *rep)
 {
     json_t *v;
     long n = 0;
@@ -75,8 +77,8 @@ static void batch_keys(json_t *body, crawl_opts_t *o, const char **append_to, pa
         o->max_concurrency = (int)n;
     if ((v = json_object_get(body, "appendToId")) && !(*append_to = json_string_value(v)))
         params_issue(rep, "invalid_type", "appendToId", "appendToId must be a batch id");
-    if (json_object_get(body, "webhook"))
-        params_issue(rep, "custom", "webhook", "webhooks are not available yet in cinder");
+    if ((v = json_object_get(body, "webhook")))
+        fc_webhook_parse(v, allow_private, &o->webhook, rep);
 }
 
 static void parse_batch(json_t *body, int version, bool allow_private, crawl_opts_t *o,
@@ -91,7 +93,7 @@ static void parse_batch(json_t *body, int version, bool allow_private, crawl_opt
     /* as Firecrawl: the lenient URL check only when the client sends ignoreInvalidURLs: true */
     b->lenient = json_is_true(iiu);
     parse_urls(json_object_get(body, "urls"), allow_private, b, rep);
-    batch_keys(body, o, append_to, rep);
+    batch_keys(body, allow_private, o, append_to, rep);
     params_scrape(body, version, not_scrape, &o->page, rep);
     o->batch = true;
     o->limit = -1;

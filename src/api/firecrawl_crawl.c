@@ -10,6 +10,7 @@
 #include "api/app.h"
 #include "api/errmap.h"
 #include "api/firecrawl.h"
+#include "api/firecrawl_webhook.h"
 #include "api/params.h"
 #include "crawl/crawler.h"
 #include "crawl/urlkey.h"
@@ -111,7 +112,7 @@ static void parse_crawl(json_t *body, int version, bool allow_private, crawl_opt
         else if (!strcmp(k, "zeroDataRetention"))
             params_bool(v, k, &o->page.zero_data_retention, rep);
         else if (!strcmp(k, "webhook"))
-            params_issue(rep, "custom", k, "webhooks are not available yet in cinder");
+            fc_webhook_parse(v, allow_private, &o->webhook, rep);
         else if (!strcmp(k, "prompt"))
             params_issue(rep, "custom", k, "prompt needs an LLM, which cinder does not have");
         else
@@ -427,7 +428,8 @@ void fc_crawl_errors(api_req_t *r, int version)
     api_reply_json(r, 200, json_pack("{s:o, s:o}", "errors", errors, "robotsBlocked", robots));
 }
 
-/* The listing shows which headers a crawl sends, not their values (they may be credentials). */
+/* The listing shows which headers a crawl (and its webhook) sends, not their values (they may be
+ * credentials). */
 static void redact_headers(json_t *scrape_options)
 {
     const char *k;
@@ -462,6 +464,7 @@ void fc_crawl_ongoing(api_req_t *r, int version)
         json_error_t err;
         json_t *opts = job.options ? json_loads(job.options, 0, &err) : NULL;
         redact_headers(json_object_get(opts, "scrapeOptions"));
+        redact_headers(json_object_get(opts, "webhook"));
         json_array_append_new(crawls,
                               json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", job.id, "teamId",
                                         "bypass", "url", job.url ? job.url : "", "created_at", iso,
@@ -508,6 +511,8 @@ void fc_v0_crawl_create(api_req_t *r)
     crawl_opts_init(&o, 1);
     o.url = params_url(json_object_get(body, "url"), "url", app->allow_private, &rep);
     v0_crawler_options(json_object_get(body, "crawlerOptions"), &o, &rep);
+    if (json_object_get(body, "webhook"))
+        fc_webhook_parse(json_object_get(body, "webhook"), app->allow_private, &o.webhook, &rep);
     bool links = false;
     params_v0_page_options(json_object_get(body, "pageOptions"), &o.page, &links, &rep);
     char id[40], err[512] = "";

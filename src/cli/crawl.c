@@ -220,7 +220,9 @@ static int run(const crawl_cfg_t *cfg, const char *url, const char *data)
                           20u << 20,
                           CINDER_USER_AGENT,
                           NULL,
-                          (int)cfg->host_connections};
+                          (int)cfg->host_connections,
+                          NULL,
+                          0};
     writer_t w = {cfg, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0};
     w.jsonl = cfg->jsonl ? fopen(cfg->jsonl, "w") : NULL;
     if (cfg->jsonl && !w.jsonl) {

@@ -35,6 +35,8 @@ typedef struct {
     long host_connections;
     const char *log_level;
     const char *resolve[OPT_LIST_MAX];
+    const char *webhook_secret;
+    long long webhook_retry_base_ms;
 } serve_cfg_t;
 
 #define F(x) offsetof(serve_cfg_t, x)
@@ -61,6 +63,10 @@ static const opt_def_t serve_opts[] = {
     {"resolve", 0, NULL, OPT_LIST, F(resolve), NULL, "HOST:PORT:ADDR",
      "pin a host name to an address, as curl --resolve (repeatable; the address guard still "
      "applies)"},
+    {"webhook-secret", 0, "CINDER_WEBHOOK_SECRET", OPT_STR, F(webhook_secret), NULL, "SECRET",
+     "sign webhook bodies: X-Firecrawl-Signature: sha256=<hex HMAC-SHA256 of the body>"},
+    {"webhook-retry-base", 0, "CINDER_WEBHOOK_RETRY_BASE", OPT_DURATION, F(webhook_retry_base_ms),
+     "1s", "DURATION", "delay before a failed webhook is retried, doubling each time (8 attempts)"},
     {"log-level", 0, "CINDER_LOG_LEVEL", OPT_STR, F(log_level), "info", "LEVEL",
      "debug, info, warn or error"},
     {NULL, 0, NULL, 0, 0, NULL, NULL, NULL},
@@ -140,16 +146,17 @@ int cmd_serve(int argc, char **argv)
     if (rc)
         return rc == CINDER_E_DECLINED ? 0 : 2;
     if (cfg.port < 0 || cfg.port > 65535 || cfg.result_ttl_ms <= 0 || cfg.host_connections < 1 ||
-        cfg.host_connections > 1024) {
-        fprintf(stderr, "cinder serve: --port must be 0-65535, --result-ttl positive and "
-                        "--host-connections 1-1024\n");
+        cfg.host_connections > 1024 || cfg.webhook_retry_base_ms <= 0) {
+        fprintf(stderr, "cinder serve: --port must be 0-65535, --result-ttl and "
+                        "--webhook-retry-base positive and --host-connections 1-1024\n");
         return 2;
     }
     set_log_level(cfg.log_level);
     block_signals();
     engine_config_t ec = {
-        cfg.data,     (int)cfg.workers,  cfg.allow_private, cfg.result_ttl_ms,
-        cfg.max_page, CINDER_USER_AGENT, cfg.resolve,       (int)cfg.host_connections};
+        cfg.data,           (int)cfg.workers,         cfg.allow_private, cfg.result_ttl_ms,
+        cfg.max_page,       CINDER_USER_AGENT,        cfg.resolve,       (int)cfg.host_connections,
+        cfg.webhook_secret, cfg.webhook_retry_base_ms};
     engine_t *engine = NULL;
     if (engine_new(&ec, &engine)) {
         log_error("cannot start: the store in %s could not be opened", cfg.data);

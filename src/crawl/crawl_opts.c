@@ -29,6 +29,7 @@ void crawl_opts_cleanup(crawl_opts_t *o)
     scrape_opts_cleanup(&o->page);
     json_decref(o->meta);
     crawl_chunks_free(o->chunks);
+    webhook_cfg_cleanup(&o->webhook);
     memset(o, 0, sizeof *o);
 }
 
@@ -57,6 +58,8 @@ json_t *crawl_opts_to_json(const crawl_opts_t *o)
         json_object_set(j, "meta", o->meta);
     if (o->chunks && j)
         json_object_set_new(j, "chunks", crawl_chunks_to_json(o->chunks));
+    if (o->webhook.url && j)
+        json_object_set_new(j, "webhook", webhook_cfg_to_json(&o->webhook));
     return j;
 }
 
@@ -97,5 +100,6 @@ cinder_err crawl_opts_from_json(json_t *j, crawl_opts_t *o)
     json_t *meta = json_object_get(j, "meta");
     o->meta = meta ? json_incref(meta) : NULL;
     o->chunks = crawl_chunks_from_json(json_object_get(j, "chunks"));
+    webhook_cfg_from_json(json_object_get(j, "webhook"), &o->webhook);
     return scrape_opts_from_json(json_object_get(j, "scrapeOptions"), &o->page);
 }

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "jobs/scrape.h"
+#include "jobs/webhook_event.h"
 #include "util/error.h"
 
 struct crawl_chunks; /* crawl/crawl_chunks.h */
@@ -39,8 +40,9 @@ typedef struct {
                       found by Content-Type are recorded, not failed (jobs/discover.h) */
     int64_t deadline_ms; /* wall clock (epoch ms) after which no page fetch starts: the pages
                             still pending are skipped with reason "deadline"; 0: none */
-    json_t *meta;  /* opaque to the crawler, persisted with the options as "meta": the creating
-                      dialect's own parameters (a reference owned by o, or NULL) */
+    json_t *meta; /* opaque to the crawler, persisted with the options as "meta": the creating
+                     dialect's own parameters (a reference owned by o, or NULL) */
+    webhook_cfg_t webhook; /* where the job's events go (url NULL: nowhere) */
     char team[64]; /* not persisted (the job record holds it): the owning team, "" when open */
     struct crawl_chunks *chunks; /* Trieve: each page is chunked into a dataset; NULL: no */
     /* Optional, not persisted: receives each document on a worker thread as it is built (must be

@@ -209,6 +209,9 @@ void crawl_page_outcome(page_t *p)
         crawl_page_fail(p, p->fres->err, p->fres->error_detail);
     else if (!p->fres->err && !maybe_retry(p)) /* discovery records links, not markdown */
         (p->job->opts.discover ? crawl_discover_page : build_document)(p);
+    cjob_t *j = p->job;
+    p->hook = webhook_event_item(&j->opts.webhook, j->opts.batch, j->id, p->item.url, &p->res);
+    p->res.event = p->hook ? &p->hook->ev : NULL;
 }
 
 void crawl_page_process(void *arg)
@@ -230,6 +233,7 @@ void crawl_page_free(page_t *p)
     free(p->doc);
     free(p->error);
     free(p->final_key);
+    webhook_event_free(p->hook);
     fetch_result_free(p->fres);
     store_item_cleanup(&p->item);
     free(p);

@@ -9,6 +9,10 @@
  * once it returns no new fetch of that crawl can start. A crawl's cjob_t is freed only by the
  * scheduler and only when none of its pages is in flight.
  *
+ * Webhooks: a crawl's events go to the store's outbox in the same transactions as what they
+ * report: started with the job record, each page's event with its outcome (built by the worker),
+ * the final event with the job's end or cancel. src/jobs/webhook.c delivers them.
+ *
  * Exactness: the store admits items only while the crawl has admitted fewer than `limit`, and
  * only admitted items are ever fetched, so a crawl never fetches or stores more than `limit`
  * pages whatever the concurrency.
@@ -243,7 +247,12 @@ static bool finish_if_done(crawler_t *c, cjob_t *j)
     if (!terminal && outstanding <= 0) {
         job.status = JOB_COMPLETED;
         job.finished_ms = clock_wall_ms();
-        if (store_job_finish(c->st, &job) == CINDER_OK)
+        webhook_event_t *ev =
+            webhook_event_end(&j->opts.webhook, j->opts.batch, j->id, JOB_COMPLETED, NULL);
+        job.event = ev ? &ev->ev : NULL;
+        cinder_err rc = store_job_finish(c->st, &job);
+        webhook_event_free(ev);
+        if (rc == CINDER_OK)
             log_info("crawl %s completed: %lld documents, %lld failed", j->id,
                      (long long)job.completed, (long long)job.failed);
         terminal = true;
@@ -415,7 +424,11 @@ static cinder_err create_job(crawler_t *c, cjob_t *j, size_t n)
     json_t *jo = crawl_opts_to_json(&j->opts);
     rec.options = json_dumps(jo, JSON_COMPACT);
     json_decref(jo);
+    webhook_event_t *ev = webhook_event_new(&j->opts.webhook, WEBHOOK_STARTED, j->opts.batch, j->id,
+                                            true, NULL, NULL);
+    rec.event = ev ? &ev->ev : NULL;
     cinder_err rc = store_job_create(c->st, &rec);
+    webhook_event_free(ev);
     free(rec.options);
     return rc;
 }
@@ -509,11 +522,21 @@ cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
 
 cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
 {
+    store_cancel_t local = {0};
+    if (!out)
+        out = &local;
     pthread_mutex_lock(&c->mu);
+    cjob_t *j = c->jobs;
+    while (j && strcmp(j->id, id) != 0)
+        j = j->next;
+    webhook_event_t *ev =
+        j ? webhook_event_end(&j->opts.webhook, j->opts.batch, id, JOB_CANCELLED, NULL) : NULL;
+    out->event = ev ? &ev->ev : NULL;
     cinder_err rc = store_job_cancel(c->st, id, clock_wall_ms(), out);
-    for (cjob_t *j = c->jobs; j && !rc; j = j->next)
-        if (!strcmp(j->id, id))
-            j->cancelled = true;
+    out->event = NULL;
+    webhook_event_free(ev);
+    if (j && !rc)
+        j->cancelled = true;
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
     return rc;

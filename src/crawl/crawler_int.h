@@ -74,6 +74,7 @@ typedef struct page {
     char *final_key; /* key of the redirect target, when the page redirected elsewhere */
     store_item_new_t *found;
     size_t n_found;
+    webhook_event_t *hook; /* the outcome's webhook event (res.event points into it), or NULL */
 } page_t;
 
 struct crawler {

@@ -4,7 +4,8 @@
  * Threads: the fetcher owns one thread (the libcurl multi loop), the pool
  * owns `workers` threads, and the reaper is one thread that wakes once a
  * minute (or on shutdown) to expire old results; the crawler runs one
- * scheduler thread. Shutdown order: stop the reaper, stop the crawler's
+ * scheduler thread; webhook delivery runs one thread with its own libcurl
+ * handles. Shutdown order: stop webhook delivery, stop the reaper, stop the crawler's
  * scheduling (no new fetch), stop the fetcher (its in-flight transfers
  * complete with CINDER_E_SHUTDOWN and their callbacks queue work), drain and
  * stop the pool (so every callback has run), record the crawl pages that
@@ -13,6 +14,7 @@
 #include "jobs/engine.h"
 
 #include "crawl/crawler.h"
+#include "jobs/webhook.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@ struct engine {
     fetcher_t *fetcher;
     pool_t *pool;
     crawler_t *crawler;
+    webhook_t *webhook;
     int workers;
     pthread_t reaper;
     bool reaper_running;
@@ -76,7 +79,8 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
     e->user_agent = xstrdup(cfg->user_agent);
     e->cfg.data_dir = e->data_dir;
     e->cfg.user_agent = e->user_agent;
-    e->cfg.resolve = NULL; /* only used while starting the fetcher, which copies it */
+    e->cfg.resolve = NULL;        /* only used while starting the fetcher, which copies it */
+    e->cfg.webhook_secret = NULL; /* copied by the webhook delivery */
     pthread_mutex_init(&e->mu, NULL);
     pthread_cond_init(&e->cv, NULL);
     cinder_err rc = store_open(cfg->data_dir, &e->store);
@@ -103,6 +107,11 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
                      &e->crawler);
     if (rc)
         goto out;
+    webhook_config_t wc = {cfg->allow_private, cfg->webhook_secret, cfg->webhook_retry_base_ms, 0,
+                           e->user_agent};
+    rc = webhook_new(e->store, &wc, &e->webhook);
+    if (rc)
+        goto out;
     e->reaper_running = pthread_create(&e->reaper, NULL, reaper_main, e) == 0;
     if (e->reaper_running)
         pthread_setname_np(e->reaper, "cinder-reaper");
@@ -119,6 +128,7 @@ void engine_free(engine_t *e)
 {
     if (!e)
         return;
+    webhook_free(e->webhook);
     pthread_mutex_lock(&e->mu);
     e->stopping = true;
     pthread_cond_broadcast(&e->cv);

@@ -22,14 +22,17 @@ typedef struct {
     int64_t result_ttl_ms; /* how long results stay readable */
     size_t max_body;       /* fetched page cap in bytes */
     const char *user_agent;
-    const char *const *resolve; /* NULL-terminated "HOST:PORT:ADDR" DNS pins, or NULL */
-    int host_connections;       /* crawl fetches in flight per host; <= 0: default (16) */
+    const char *const *resolve;    /* NULL-terminated "HOST:PORT:ADDR" DNS pins, or NULL */
+    int host_connections;          /* crawl fetches in flight per host; <= 0: default (16) */
+    const char *webhook_secret;    /* key of the webhook signature (copied), or NULL */
+    int64_t webhook_retry_base_ms; /* first webhook retry delay; <= 0: 1 s */
 } engine_config_t;
 
 typedef struct engine engine_t;
 typedef struct crawler crawler_t; /* crawl/crawler.h */
 
-/* Opens the store and starts the fetch loop, workers and reaper. Free with engine_free. */
+/* Opens the store and starts the fetch loop, workers, reaper and webhook delivery. Free with
+ * engine_free. */
 CINDER_MUST_CHECK cinder_err engine_new(const engine_config_t *cfg, engine_t **out);
 
 /* Stops accepting work, lets in-flight jobs finish (their callbacks run), stops the threads and

@@ -157,7 +157,7 @@ static cinder_err start_crawl(engine_t *e, store_trieve_t *rec, crawl_opts_t *o,
 /* Cancels job id when it still runs (a finished or vanished job is fine). */
 static void cancel_quietly(engine_t *e, const char *id)
 {
-    store_cancel_t c;
+    store_cancel_t c = {0};
     cinder_err rc = crawler_cancel(engine_crawler(e), id, &c);
     if (rc && rc != CINDER_E_ALREADY_TERMINAL && rc != CINDER_E_NOT_FOUND && rc != CINDER_E_EXPIRED)
         log_warn("crawl %s could not be cancelled: %s", id, cinder_strerror(rc));

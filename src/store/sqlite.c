@@ -128,6 +128,13 @@ static const char *const migrations[] = {
     "  UNIQUE (team, dataset, tracking_id));"
     "CREATE INDEX trieve_chunks_request ON trieve_chunks(request_id);"
     "CREATE INDEX trieve_chunks_page ON trieve_chunks(team, dataset, url, position);",
+    /* 7: the webhook outbox: events waiting for delivery, handed out in order per job (its
+     * final event last); a page event names its document (doc_seq) instead of copying it */
+    "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL,"
+    "  final INTEGER NOT NULL DEFAULT 0, url TEXT NOT NULL, headers TEXT, body TEXT NOT NULL,"
+    "  doc_seq INTEGER NOT NULL DEFAULT -1, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);"
+    "CREATE INDEX outbox_job ON outbox(job_id, final, id);",
 };
 
 int64_t sq_now_ms(void)
@@ -604,9 +611,11 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
 {
     sq_t *s = impl;
     char *err = NULL;
-    char sql[1024];
+    char sql[1280];
     snprintf(sql, sizeof sql,
              "BEGIN;"
+             "DELETE FROM outbox WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
+             "status>1 AND expires_ms<=%lld);"
              "DELETE FROM documents WHERE job_no IN (SELECT rowid FROM jobs WHERE expired=0 AND "
              "status>1 AND expires_ms<=%lld);"
              "DELETE FROM items WHERE job_no IN (SELECT rowid FROM jobs WHERE expired=0 AND "
@@ -615,7 +624,7 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
              "expires_ms<=%lld;"
              "DELETE FROM jobs WHERE expired=1 AND expires_ms<=%lld;"
              "COMMIT;",
-             (long long)now_ms, (long long)now_ms, (long long)now_ms,
+             (long long)now_ms, (long long)now_ms, (long long)now_ms, (long long)now_ms,
              (long long)(now_ms - 7LL * 86400 * 1000));
     int64_t n = 0;
     sqlite3_stmt *st = NULL;
@@ -682,4 +691,7 @@ const struct store_ops store_sqlite_ops = {
     .trieve_delete = sq_trieve_delete,
     .chunks_upsert = sq_chunks_upsert,
     .chunks_page = sq_chunks_page,
+    .outbox_due = sq_outbox_due,
+    .outbox_retry = sq_outbox_retry,
+    .outbox_delete = sq_outbox_delete,
 };

@@ -114,6 +114,8 @@ cinder_err sq_job_create(void *impl, const store_job_t *job)
     }
     if (!rc)
         rc = ledger_add(s, job->team, job->id, "reserve", -job->credits_reserved, job->created_ms);
+    if (!rc)
+        rc = sq_outbox_put_locked(s, job->id, job->event, -1, job->created_ms);
     return sq_end(s, rc);
 }
 
@@ -199,8 +201,11 @@ cinder_err sq_job_finish(void *impl, const store_job_t *job)
     if (!rc && sqlite3_changes(s->db) == 0)
         rc = CINDER_E_NOT_FOUND; /* cancelled meanwhile: it stays cancelled */
     sq_done(s, st);
+    int64_t now_ms = job->finished_ms ? job->finished_ms : sq_now_ms();
     if (!rc)
-        rc = sq_settle_locked(s, job->id, job->finished_ms ? job->finished_ms : sq_now_ms());
+        rc = sq_settle_locked(s, job->id, now_ms);
+    if (!rc)
+        rc = sq_outbox_put_locked(s, job->id, job->event, -1, now_ms);
     if (rc == CINDER_E_NOT_FOUND) {
         sq_end(s, CINDER_E_DECLINED);
         return rc;

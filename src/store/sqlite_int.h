@@ -141,5 +141,13 @@ cinder_err sq_chunks_upsert(void *impl, const char *team, const char *dataset,
                             const store_chunk_t *c, size_t n, int64_t now_ms);
 cinder_err sq_chunks_page(void *impl, const char *team, const char *dataset, int64_t skip,
                           size_t limit, store_chunk_t **out, size_t *n, int64_t *total);
+/* The webhook outbox (sqlite_outbox.c). sq_outbox_put_locked writes ev for job_id inside the
+ * caller's transaction (caller holds s->mu); doc_seq names the document a page event carries
+ * (-1: none). */
+cinder_err sq_outbox_put_locked(sq_t *s, const char *job_id, const store_event_t *ev,
+                                int64_t doc_seq, int64_t now_ms);
+cinder_err sq_outbox_due(void *impl, int64_t now_ms, size_t max, store_outbox_t **out, size_t *n);
+cinder_err sq_outbox_retry(void *impl, int64_t id, int64_t next_ms);
+cinder_err sq_outbox_delete(void *impl, int64_t id);
 
 #endif

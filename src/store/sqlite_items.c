@@ -282,9 +282,12 @@ static cinder_err finish_one(sq_t *s, const char *job_id, const store_item_resul
     if (r->status == ITEM_SUCCEEDED) {
         rc = put_doc(s, job_id, r, js);
         js->charged++;
+        if (!rc)
+            rc = sq_outbox_put_locked(s, job_id, r->event, js->completed - 1, now_ms);
     } else if (r->status == ITEM_FAILED) {
         js->failed++;
         js->refunded++; /* a failed item costs nothing */
+        rc = sq_outbox_put_locked(s, job_id, r->event, -1, now_ms);
     } else if (r->status == ITEM_SKIPPED && js->admitted > 0)
         js->admitted--; /* refused before any fetch (robots): its budget slot is free again */
     size_t added = 0;
@@ -372,7 +375,9 @@ cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_c
 {
     sq_t *s = impl;
     int status = 0;
+    const store_event_t *event = out->event;
     memset(out, 0, sizeof *out);
+    out->event = event;
     cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
@@ -383,6 +388,8 @@ cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_c
         rc = cancel_locked(s, job_id, now_ms, &out->cancelled);
     if (!rc)
         rc = sq_cancel_refund_locked(s, job_id, now_ms, &out->refunded);
+    if (!rc)
+        rc = sq_outbox_put_locked(s, job_id, event, -1, now_ms);
     if (rc == CINDER_E_ALREADY_TERMINAL || rc == CINDER_E_NOT_FOUND || rc == CINDER_E_EXPIRED) {
         sq_end(s, CINDER_E_DECLINED); /* nothing written: roll back */
         return rc;

@@ -50,6 +50,7 @@ static cinder_err job_delete_locked(sq_t *s, const char *job_id)
     static const char *const sql[] = {
         "DELETE FROM documents WHERE job_no = (SELECT rowid FROM jobs WHERE id = ?)",
         "DELETE FROM items WHERE job_no = (SELECT rowid FROM jobs WHERE id = ?)",
+        "DELETE FROM outbox WHERE job_id = ?",
         "DELETE FROM jobs WHERE id = ?",
     };
     for (size_t i = 0; i < sizeof sql / sizeof sql[0] && !rc; i++) {

@@ -118,7 +118,7 @@ cinder_err store_items_recover(store_t *st, int64_t *reset)
 
 cinder_err store_job_cancel(store_t *st, const char *job_id, int64_t now_ms, store_cancel_t *out)
 {
-    store_cancel_t dummy;
+    store_cancel_t dummy = {0};
     return st->ops->job_cancel(st->impl, job_id, now_ms, out ? out : &dummy);
 }
 
@@ -328,4 +328,33 @@ void store_chunks_free(store_chunk_t *c, size_t n)
         free(c[i].tag_set);
     }
     free(c);
+}
+
+cinder_err store_outbox_due(store_t *st, int64_t now_ms, size_t max, store_outbox_t **out,
+                            size_t *n)
+{
+    return st->ops->outbox_due(st->impl, now_ms, max, out, n);
+}
+
+cinder_err store_outbox_retry(store_t *st, int64_t id, int64_t next_ms)
+{
+    return st->ops->outbox_retry(st->impl, id, next_ms);
+}
+
+cinder_err store_outbox_delete(store_t *st, int64_t id)
+{
+    return st->ops->outbox_delete(st->impl, id);
+}
+
+void store_outbox_free(store_outbox_t *ev, size_t n)
+{
+    if (!ev)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(ev[i].url);
+        free(ev[i].headers);
+        free(ev[i].body);
+        free(ev[i].doc);
+    }
+    free(ev);
 }

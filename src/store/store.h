@@ -42,6 +42,26 @@ typedef enum {
     ITEM_SKIPPED,
 } item_status;
 
+/* A webhook event for the outbox, written in the same transaction as the change it reports
+ * (job_create, items_finish, job_finish, job_cancel). Strings are borrowed for the call. */
+typedef struct {
+    const char *url;     /* the receiver */
+    const char *headers; /* JSON object of extra request headers, or NULL */
+    const char *body;    /* the JSON body; for a succeeded item, the store hands the item's
+                            document out with it (store_outbox_t.doc) */
+    bool final;          /* the job's last event: handed out after every other event of the job,
+                            and only once none of the job's items is running */
+} store_event_t;
+
+/* An outbox event due for delivery; strings owned (store_outbox_free). */
+typedef struct {
+    int64_t id; /* outbox position (increasing) */
+    char job_id[40];
+    char *url, *headers, *body;
+    char *doc;    /* the document of a succeeded item's event, or NULL */
+    int attempts; /* deliveries tried before */
+} store_outbox_t;
+
 /* A URL offered to a job's frontier. Strings are borrowed for the call. */
 typedef struct {
     const char *url;         /* absolute URL as discovered */
@@ -75,6 +95,8 @@ typedef struct {
     bool doc_packed;
     const store_item_new_t *found; /* links discovered on the page */
     size_t n_found;
+    const store_event_t *event; /* optional webhook event, written only when the outcome applies
+                                   and is ITEM_SUCCEEDED or ITEM_FAILED; else NULL */
 } store_item_result_t;
 
 /* One failed or skipped item, for the errors endpoint; strings owned (store_item_error_cleanup). */
@@ -119,6 +141,9 @@ typedef struct {
      * team's balance), charged per succeeded item, refunded for failed, cancelled and never-run
      * items. Once the job has ended and its items have settled, reserved = charged + refunded. */
     int64_t credits_reserved, credits_charged, credits_refunded;
+    /* job_create and job_finish only (borrowed; NULL in records read back): a webhook event
+     * written in the same transaction, when the change applies. */
+    const store_event_t *event;
 } store_job_t;
 
 /* A team: its credit balance (-1: unlimited). */
@@ -142,6 +167,8 @@ typedef struct {
  * job reserved except what is charged and what its running items may still be charged). */
 typedef struct {
     int64_t cancelled, refunded;
+    const store_event_t *event; /* in (borrowed, may be NULL): a webhook event written with the
+                                   cancel when it applies */
 } store_cancel_t;
 
 /* A Trieve crawl request (store/sqlite_trieve.c): a durable crawl configuration of one dataset of
@@ -228,6 +255,10 @@ struct store_ops {
                                 const store_chunk_t *c, size_t n, int64_t now_ms);
     cinder_err (*chunks_page)(void *impl, const char *team, const char *dataset, int64_t skip,
                               size_t limit, store_chunk_t **out, size_t *n, int64_t *total);
+    cinder_err (*outbox_due)(void *impl, int64_t now_ms, size_t max, store_outbox_t **out,
+                             size_t *n);
+    cinder_err (*outbox_retry)(void *impl, int64_t id, int64_t next_ms);
+    cinder_err (*outbox_delete)(void *impl, int64_t id);
 };
 
 /* The SQLite backend (default). */
@@ -465,5 +496,22 @@ CINDER_MUST_CHECK cinder_err store_chunks_page(store_t *st, const char *team, co
 
 /* Frees an array of chunks. Accepts NULL. */
 void store_chunks_free(store_chunk_t *c, size_t n);
+/* Webhook outbox (store/sqlite_outbox.c for SQLite). Events are written with the changes they
+ * report (store_event_t); they leave the outbox when delivered, given up, or their job expires. */
+
+/* Hands out up to max events due at now_ms: per job only its oldest remaining event (so a job's
+ * events go out one at a time, in order), the final event last and only once none of the job's
+ * items runs. Oldest due first. *out is a heap array (store_outbox_free). */
+CINDER_MUST_CHECK cinder_err store_outbox_due(store_t *st, int64_t now_ms, size_t max,
+                                              store_outbox_t **out, size_t *n);
+
+/* Counts a failed delivery of event id and makes it due again at next_ms. */
+CINDER_MUST_CHECK cinder_err store_outbox_retry(store_t *st, int64_t id, int64_t next_ms);
+
+/* Removes event id (delivered, or given up). */
+CINDER_MUST_CHECK cinder_err store_outbox_delete(store_t *st, int64_t id);
+
+/* Frees an array from store_outbox_due. Accepts NULL. */
+void store_outbox_free(store_outbox_t *ev, size_t n);
 
 #endif

@@ -67,7 +67,7 @@ test('invalid URLs: 400 naming the entry, or dropped and echoed with ignoreInval
   const v2 = await cinder.post('/v2/batch/scrape', { urls: [site.url('/crawl/quietbad/p/2')] });
   assert.deepEqual(v2.json.invalidURLs, [], 'v2 always echoes invalidURLs');
   assert.equal(v2.json.url, `http://127.0.0.1:${cinder.port}/v2/batch/scrape/${v2.json.id}`);
-  const hook = await cinder.post('/v2/batch/scrape', { urls: [site.url('/crawl/quietbad/p/3')], webhook: 'http://127.0.0.1:1/hook' });
+  const hook = await cinder.post('/v2/batch/scrape', { urls: [site.url('/crawl/quietbad/p/3')], webhook: 'ftp://127.0.0.1:1/hook' });
   assert.equal(hook.status, 400);
   await waitDone(`/v1/batch/scrape/${lenient.json.id}`);
   await waitDone(`/v2/batch/scrape/${v2.json.id}`);

@@ -92,8 +92,9 @@ test('scope: includePaths, excludePaths, path prefix, maxDepth, invalid regex', 
   const deep = await cinder.post('/v1/crawl', { url: site.url('/a/b/c/d'), maxDepth: 2 });
   assert.equal(deep.status, 400);
   assert.match(JSON.stringify(deep.json.details), /maxDepth/);
-  const hook = await cinder.post('/v1/crawl', { url: site.url('/'), webhook: 'http://x.example/' });
+  const hook = await cinder.post('/v1/crawl', { url: site.url('/'), webhook: { url: 'http://x.example/', events: ['nope'] } });
   assert.equal(hook.status, 400);
+  assert.deepEqual(hook.json.details[0].path, ['webhook', 'events']);
 });
 
 test('cancel stops fetching at once; documents before the cancel stay readable', async () => {

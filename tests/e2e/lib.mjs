@@ -79,6 +79,7 @@ export async function startCinder(extraArgs = [], env = {}, dataDir = undefined)
       return code;
     },
     kill9: () => new Promise((resolve) => { stopping = true; child.on('exit', resolve); child.kill('SIGKILL'); }),
+    term: () => { stopping = true; return stopChild(child); }, // SIGTERM, keeping the data directory
   };
 }
 

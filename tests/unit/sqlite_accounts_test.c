@@ -177,7 +177,7 @@ TEST(cancel_refunds_pending_and_keeps_running_items_chargeable)
     size_t got = 0;
     CHECK_INT(store_items_claim(f.st, j.id, 2, t, it, &got), CINDER_OK);
     REQUIRE(got == 2);
-    store_cancel_t c;
+    store_cancel_t c = {0};
     CHECK_INT(store_job_cancel(f.st, j.id, t, &c), CINDER_OK);
     CHECK_INT(c.cancelled, 3);
     CHECK_INT(c.refunded, 3);
