@@ -17,6 +17,7 @@
 #include <openssl/rand.h>
 
 #include "util/clock.h"
+#include "util/url.h"
 #include "util/mem.h"
 
 #define SLOTS 1024 /* cached valid keys; a collision replaces the older entry */
@@ -105,12 +106,13 @@ bool auth_no_keys(auth_t *a)
     return valid == 0;
 }
 
+/* The slot of a key: its hash's first three hex digits (the hash is uniform). */
 static slot_t *slot_for(auth_t *a, const char *hash)
 {
-    return &a->slots[strtoul((char[9]){hash[0], hash[1], hash[2], hash[3], hash[4], hash[5],
-                                       hash[6], hash[7], 0},
-                             NULL, 16) %
-                     SLOTS];
+    unsigned i = 0;
+    for (int k = 0; k < 3; k++)
+        i = i << 4 | (unsigned)url_hex_digit(hash[k]);
+    return &a->slots[i % SLOTS];
 }
 
 /* Reads key hash into *k, from the cache while fresh, else from the store (refreshing the

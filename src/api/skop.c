@@ -34,18 +34,7 @@
 #define SKOP_ID_LEN       (4 + 32)
 
 /* Skop's envelope: {"error":true,"message","status_code","path","timestamp"}. */
-void skop_error(api_req_t *r, cinder_err e, const char *detail)
-{
-    const errmap_entry_t *m = errmap_get(e);
-    char msg[1024], iso[40];
-    errmap_message(e, detail, msg, sizeof msg);
-    clock_iso8601(clock_wall_ms(), iso, sizeof iso);
-    api_reply_json(r, m->status,
-                   json_pack("{s:b, s:s, s:i, s:s, s:s}", "error", 1, "message", msg, "status_code",
-                             (int)m->status, "path", api_path(r), "timestamp", iso));
-}
-
-/* The same envelope with an explicit status, and details {field, reason} when field is set. */
+/* Skop's envelope with an explicit status, and details {field, reason} when field is set. */
 static void skop_reply(api_req_t *r, unsigned status, const char *msg, const char *field,
                        const char *reason)
 {
@@ -57,6 +46,13 @@ static void skop_reply(api_req_t *r, unsigned status, const char *msg, const cha
         json_object_set_new(b, "details",
                             json_pack("{s:s, s:s}", "field", field, "reason", reason));
     api_reply_json(r, status, b);
+}
+
+void skop_error(api_req_t *r, cinder_err e, const char *detail)
+{
+    char msg[1024];
+    errmap_message(e, detail, msg, sizeof msg);
+    skop_reply(r, errmap_get(e)->status, msg, NULL, NULL);
 }
 
 static json_t *iso_or_null(int64_t ms)
@@ -515,15 +511,23 @@ static int64_t estimated_completion(const skop_view_t *v, int64_t now)
     return guess < deadline ? guess : deadline;
 }
 
+/* load_job and build_view: the whole view of the caller's job; replies and returns false on
+ * failure (nothing to clean up then). */
+static bool load_view(api_req_t *r, skop_view_t *v)
+{
+    if (!load_job(r, v))
+        return false;
+    if (build_view(r, v))
+        return true;
+    view_cleanup(v);
+    return false;
+}
+
 static void skop_status(api_req_t *r)
 {
     skop_view_t v;
-    if (!load_job(r, &v))
+    if (!load_view(r, &v))
         return;
-    if (!build_view(r, &v)) {
-        view_cleanup(&v);
-        return;
-    }
     const store_job_t *j = &v.job;
     char msg[300];
     status_message(&v, msg, sizeof msg);
@@ -600,12 +604,8 @@ static json_t *metadata_json(const skop_view_t *v)
 static void skop_results(api_req_t *r)
 {
     skop_view_t v;
-    if (!load_job(r, &v))
+    if (!load_view(r, &v))
         return;
-    if (!build_view(r, &v)) {
-        view_cleanup(&v);
-        return;
-    }
     const store_job_t *j = &v.job;
     char msg[300];
     status_message(&v, msg, sizeof msg);

@@ -35,6 +35,12 @@ static const char *const item_words[] = {
     [ITEM_FAILED] = "failed",   [ITEM_CANCELLED] = "cancelled", [ITEM_SKIPPED] = "failed",
 };
 
+static void reply_message(api_req_t *r, unsigned status, const char *code, const char *msg)
+{
+    api_reply_json(r, status,
+                   json_pack("{s:s, s:s, s:s}", "status", "error", "message", msg, "code", code));
+}
+
 /* Spidra's envelope: {"status":"error","message":...,"code":...}. A missing key is 401 and an
  * invalid one 403 (the error table's statuses); Spidra answers 403 when credits run out. */
 void spidra_error(api_req_t *r, cinder_err e, const char *detail)
@@ -42,15 +48,8 @@ void spidra_error(api_req_t *r, cinder_err e, const char *detail)
     const errmap_entry_t *m = errmap_get(e);
     char msg[1024];
     errmap_message(e, detail, msg, sizeof msg);
-    json_t *b = json_pack("{s:s, s:s}", "status", "error", "message", msg);
-    json_object_set_new(b, "code", json_string(m->code ? m->code : "NOT_FOUND"));
-    api_reply_json(r, e == CINDER_E_NO_CREDITS ? 403 : m->status, b);
-}
-
-static void reply_message(api_req_t *r, unsigned status, const char *code, const char *msg)
-{
-    api_reply_json(r, status,
-                   json_pack("{s:s, s:s, s:s}", "status", "error", "message", msg, "code", code));
+    reply_message(r, e == CINDER_E_NO_CREDITS ? 403 : m->status, m->code ? m->code : "NOT_FOUND",
+                  msg);
 }
 
 static void iso_or_null(json_t *o, const char *key, int64_t ms)

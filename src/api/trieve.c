@@ -146,26 +146,13 @@ static void crawl_create(api_req_t *r)
     json_decref(body);
 }
 
-/* Reads ?name= as an integer in [min, max] (def when absent); false when malformed. */
-static bool query_int(api_req_t *r, const char *name, long def, long min, long max, long *out)
-{
-    const char *s = api_query(r, name);
-    *out = def;
-    if (!s)
-        return true;
-    char *end = NULL;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* Reads page and limit; replies and returns false when they are invalid. */
 static bool paging(api_req_t *r, long *page, long *limit)
 {
-    if (query_int(r, "page", 1, 1, PAGE_MAX, page) &&
-        query_int(r, "limit", LIST_DEFAULT, 1, LIST_MAX, limit))
+    *page = 1;
+    *limit = LIST_DEFAULT;
+    if (api_query_long(r, "page", 1, PAGE_MAX, page) &&
+        api_query_long(r, "limit", 1, LIST_MAX, limit))
         return true;
     trieve_error(r, CINDER_E_BAD_REQUEST,
                  "page must be an integer from 1 and limit an integer from 1 to 100");
