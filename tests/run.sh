@@ -56,12 +56,23 @@ if [ -x tests/site/selftest.sh ]; then
 fi
 
 echo "== end-to-end (raw HTTP + Firecrawl JS SDK, server under ASan)"
-out=$(cd tests/e2e && CINDER_BIN="$PWD/../../build/asan/cinder" SITE_BIN="$PWD/../../build/fixture-site" \
-      node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs 2>&1)
-printf '%s\n' "$out" | grep -E '^\s*(✔|✖|ℹ (tests|pass|fail))' | sed 's/^/  /'
+# Results stream as they come (a stuck test shows where it stuck); the whole log is kept in
+# build/e2e.log. A test file over E2E_TEST_TIMEOUT ms fails, --test-force-exit ends one whose
+# children outlive it, and the whole phase is bounded by E2E_TIMEOUT seconds.
+log=build/e2e.log
+mkdir -p build
+(cd tests/e2e && CINDER_BIN="$PWD/../../build/asan/cinder" SITE_BIN="$PWD/../../build/fixture-site" \
+  timeout -k 30 "${E2E_TIMEOUT:-2700}" node --test --test-concurrency=1 --test-force-exit \
+    --test-timeout="${E2E_TEST_TIMEOUT:-600000}" --test-reporter=spec ./*.test.mjs) >"$log" 2>&1 &
+e2e_pid=$!
+tail -n +1 --pid=$e2e_pid -f "$log" | grep --line-buffered -E '^\s*(✔|✖|ℹ (tests|pass|fail))' | sed -u 's/^/  /'
+wait $e2e_pid
+rc=$?
+out=$(cat "$log")
 p=$(printf '%s\n' "$out" | sed -nE 's/^ℹ pass ([0-9]+)/\1/p' | tail -1)
 f=$(printf '%s\n' "$out" | sed -nE 's/^ℹ fail ([0-9]+)/\1/p' | tail -1)
-[ -n "$p" ] || { p=0; f=1; printf '%s\n' "$out" | tail -40; }
+[ $rc -eq 124 ] && echo "  e2e phase stopped after ${E2E_TIMEOUT:-2700} s"
+[ -n "$p" ] || { p=0; f=1; printf '%s\n' "$out" | tail -60; }
 if [ "${f:-0}" != 0 ]; then printf '%s\n' "$out" | sed -n '/failing tests:/,$p' | head -150; fi
 count "e2e" "$p" "${f:-0}"
 

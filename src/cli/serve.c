@@ -5,12 +5,16 @@
  * thread inherits the mask; the main thread then waits for them with
  * sigwait and runs the shutdown sequence itself.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api/app.h"
@@ -116,6 +120,38 @@ static bool start_auth(const serve_cfg_t *cfg, engine_t *engine, auth_t **out)
     return true;
 }
 
+/* Takes DIR/serve.lock for the life of the process, so that two servers never run one SQLite
+ * store's jobs twice (`cinder keys` and the other commands do not take it). Returns the lock's
+ * descriptor, or -1 after saying why. */
+static int lock_data_dir(const char *dir)
+{
+    char path[4096], pid[32];
+    if (snprintf(path, sizeof path, "%s/serve.lock", dir) >= (int)sizeof path ||
+        (mkdir(dir, 0700) != 0 && errno != EEXIST)) {
+        log_error("cannot use the data directory %s: %s", dir,
+                  strerror(errno ? errno : ENAMETOOLONG));
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        log_error("cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ssize_t n = read(fd, pid, sizeof pid - 1);
+        pid[n > 0 ? n : 0] = 0;
+        log_error("another cinder serve%s%s is using the data directory %s; stop it or pass "
+                  "another --data",
+                  n > 0 ? " with pid " : "", pid, dir);
+        close(fd);
+        return -1;
+    }
+    int len = snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+        log_warn("cannot write the pid into %s: %s", path, strerror(errno));
+    return fd;
+}
+
 static int wait_for_signal(void)
 {
     sigset_t set;
@@ -137,6 +173,50 @@ static void block_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Runs the server until SIGINT or SIGTERM; returns the exit status. */
+static int serve(const serve_cfg_t *cfg)
+{
+    int status = 1;
+    server_t *srv = NULL;
+    trieve_sched_t *recrawls = NULL;
+    block_signals();
+    engine_config_t ec = {cfg->data,           (int)cfg->workers,
+                          cfg->allow_private,  cfg->result_ttl_ms,
+                          cfg->max_page,       CINDER_USER_AGENT,
+                          cfg->resolve,        (int)cfg->host_connections,
+                          cfg->webhook_secret, cfg->webhook_retry_base_ms};
+    engine_t *engine = NULL;
+    if (engine_new(&ec, &engine)) {
+        log_error("cannot start: the store in %s could not be opened", cfg->data);
+        return 1;
+    }
+    api_app_t app = {engine, cfg->allow_private, NULL};
+    if (!start_auth(cfg, engine, &app.auth))
+        goto out;
+    server_config_t sc = {cfg->host, (int)cfg->port, (int)cfg->api_threads, 10u * 1000 * 1000,
+                          &app};
+    if (server_new(&sc, &srv))
+        goto out;
+    recrawls = trieve_sched_new(engine); /* Trieve's recurring crawls */
+    log_info("cinder %s listening on http://%s:%d (store: %s in %s; %d workers; private targets "
+             "%s; results kept %llds)",
+             CINDER_VERSION, cfg->host, server_port(srv), store_backend(engine_store(engine)),
+             cfg->data, engine_workers(engine), cfg->allow_private ? "allowed" : "refused",
+             cfg->result_ttl_ms / 1000);
+    int sig = wait_for_signal();
+    log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_quiesce(srv);
+    status = 0;
+out:
+    trieve_sched_free(recrawls);
+    engine_free(engine);
+    server_free(srv);
+    auth_free(app.auth);
+    if (status == 0)
+        log_info("stopped");
+    return status;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     serve_cfg_t cfg = {0};
@@ -152,42 +232,10 @@ int cmd_serve(int argc, char **argv)
         return 2;
     }
     set_log_level(cfg.log_level);
-    block_signals();
-    engine_config_t ec = {
-        cfg.data,           (int)cfg.workers,         cfg.allow_private, cfg.result_ttl_ms,
-        cfg.max_page,       CINDER_USER_AGENT,        cfg.resolve,       (int)cfg.host_connections,
-        cfg.webhook_secret, cfg.webhook_retry_base_ms};
-    engine_t *engine = NULL;
-    if (engine_new(&ec, &engine)) {
-        log_error("cannot start: the store in %s could not be opened", cfg.data);
+    int lock = lock_data_dir(cfg.data);
+    if (lock < 0)
         return 1;
-    }
-    api_app_t app = {engine, cfg.allow_private, NULL};
-    if (!start_auth(&cfg, engine, &app.auth)) {
-        auth_free(app.auth);
-        engine_free(engine);
-        return 1;
-    }
-    server_config_t sc = {cfg.host, (int)cfg.port, (int)cfg.api_threads, 10u * 1000 * 1000, &app};
-    server_t *srv = NULL;
-    if (server_new(&sc, &srv)) {
-        auth_free(app.auth);
-        engine_free(engine);
-        return 1;
-    }
-    trieve_sched_t *recrawls = trieve_sched_new(engine); /* Trieve's recurring crawls */
-    log_info("cinder %s listening on http://%s:%d (store: %s in %s; %d workers; private targets "
-             "%s; results kept %llds)",
-             CINDER_VERSION, cfg.host, server_port(srv), store_backend(engine_store(engine)),
-             cfg.data, engine_workers(engine), cfg.allow_private ? "allowed" : "refused",
-             cfg.result_ttl_ms / 1000);
-    int sig = wait_for_signal();
-    log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    server_quiesce(srv);
-    trieve_sched_free(recrawls);
-    engine_free(engine);
-    server_free(srv);
-    auth_free(app.auth);
-    log_info("stopped");
-    return 0;
+    int status = serve(&cfg);
+    close(lock);
+    return status;
 }

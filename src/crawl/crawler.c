@@ -520,6 +520,26 @@ cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
     return rc;
 }
 
+/* The item numbers of j's claimed pages whose fetch has not started: held for a host slot or
+ * parked for robots.txt. Caller holds c->mu; the array is the caller's to free. */
+static int64_t *unstarted_seqs(const cjob_t *j, size_t *n)
+{
+    size_t cap = 0;
+    *n = 0;
+    for (const page_t *p = j->held; p; p = p->next)
+        cap++;
+    for (const host_t *h = j->hosts; h; h = h->next)
+        for (const page_t *p = h->parked; p; p = p->next)
+            cap++;
+    int64_t *seqs = cap ? xcalloc(cap, sizeof *seqs) : NULL;
+    for (const page_t *p = j->held; p; p = p->next)
+        seqs[(*n)++] = p->item.seq;
+    for (const host_t *h = j->hosts; h; h = h->next)
+        for (const page_t *p = h->parked; p; p = p->next)
+            seqs[(*n)++] = p->item.seq;
+    return seqs;
+}
+
 cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
 {
     store_cancel_t local = {0};
@@ -532,8 +552,13 @@ cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
     webhook_event_t *ev =
         j ? webhook_event_end(&j->opts.webhook, j->opts.batch, id, JOB_CANCELLED, NULL) : NULL;
     out->event = ev ? &ev->ev : NULL;
+    int64_t *unstarted = j ? unstarted_seqs(j, &out->n_unstarted) : NULL;
+    out->unstarted = unstarted;
     cinder_err rc = store_job_cancel(c->st, id, clock_wall_ms(), out);
     out->event = NULL;
+    out->unstarted = NULL;
+    out->n_unstarted = 0;
+    free(unstarted);
     webhook_event_free(ev);
     if (j && !rc)
         j->cancelled = true;

@@ -51,9 +51,9 @@ CINDER_MUST_CHECK cinder_err crawler_start_batch(crawler_t *c, const crawl_opts_
 CINDER_MUST_CHECK cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
                                             size_t n, size_t *added);
 
-/* Cancels a crawl: from the moment this returns no new page fetch starts; pending items are
- * cancelled and their credits refunded (*out, may be NULL, says how many). Errors as
- * store_job_cancel. */
+/* Cancels a crawl: from the moment this returns no new page fetch starts; pending items, and
+ * claimed ones whose fetch has not started, are cancelled and their credits refunded (*out,
+ * may be NULL, says how many; its inputs are set here). Errors as store_job_cancel. */
 CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out);
 
 /* Re-queues the failed items of job id (a batch) and schedules it again, also when it had

@@ -169,6 +169,10 @@ typedef struct {
     int64_t cancelled, refunded;
     const store_event_t *event; /* in (borrowed, may be NULL): a webhook event written with the
                                    cancel when it applies */
+    const int64_t *unstarted;   /* in (borrowed, may be NULL): running items whose fetch never
+                                   started (waiting for robots.txt or a host slot); cancelled
+                                   with the pending ones */
+    size_t n_unstarted;
 } store_cancel_t;
 
 /* A Trieve crawl request (store/sqlite_trieve.c): a durable crawl configuration of one dataset of

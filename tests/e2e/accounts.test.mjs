@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import Firecrawl, { FirecrawlAppV1 } from '@mendable/firecrawl-js';
-import { startSite, startCinder, request, cinderKeys, makeKey, dataDir, CINDER_BIN } from './lib.mjs';
+import { startSite, startCinder, request, cinderKeys, makeKey, dataDir, CINDER_BIN, track } from './lib.mjs';
 
 let site, cinder, keyA, keyB, keyPoor, keyRate, data;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -25,8 +25,9 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await cinder.stop(), 0);
+  const code = await cinder.stop();
   await site.stop();
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 async function balance(key) {
@@ -87,13 +88,14 @@ test('open mode: no keys on loopback accepts any or no key and says so', async (
 
 function runServe(args) {
   return new Promise((resolve) => {
-    const child = spawn(CINDER_BIN, ['serve', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = track(spawn(CINDER_BIN, ['serve', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] }));
     let log = '';
     child.stderr.on('data', (c) => {
       log += c.toString();
       if (/listening on/.test(log)) child.kill('SIGTERM');
     });
-    child.on('exit', (code) => resolve({ code, log }));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20000); // a hang fails, never waits
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? signal, log }); });
   });
 }
 
@@ -104,8 +106,19 @@ test('a non-loopback address without keys is refused unless --open; with keys it
   const opened = await runServe(['--host', '0.0.0.0', '--open', '--data', dataDir()]);
   assert.match(opened.log, /open mode.*--open/);
   assert.match(opened.log, /listening on/);
-  const keyed = await runServe(['--host', '0.0.0.0', '--data', data]);
+  assert.equal(opened.code, 0, opened.log);
+  const keyedData = dataDir();
+  await makeKey(keyedData, 'gamma');
+  const keyed = await runServe(['--host', '0.0.0.0', '--data', keyedData]);
   assert.match(keyed.log, /API keys required/);
+  assert.equal(keyed.code, 0, keyed.log);
+});
+
+test('a second server on a data directory in use exits 1 naming the first', async () => {
+  const second = await runServe(['--data', data]);
+  assert.equal(second.code, 1, second.log);
+  assert.match(second.log, new RegExp(`another cinder serve with pid ${cinder.child.pid} is using the data directory`));
+  assert.equal((await cinder.get('/health')).status, 200);
 });
 
 test('missing key 401, unknown key 403 in each dialect; health needs no key; raw and x-api-key accepted', async () => {

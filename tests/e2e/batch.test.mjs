@@ -14,8 +14,9 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await cinder.stop(), 0);
+  const code = await cinder.stop();
   await site.stop();
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 const pages = (name, from, n) => Array.from({ length: n }, (_, i) => site.url(`/crawl/${name}/p/${from + i}`));
@@ -112,6 +113,36 @@ test('cancel a 500-URL batch at concurrency 4: nothing new reaches the site afte
   assert.ok(Date.now() - tCancel >= 2500);
   const again = await request(`${cinder.base}/v2/batch/scrape/${c.json.id}`, 'DELETE');
   assert.equal(again.status, 409);
+});
+
+test('cancel takes claimed pages still waiting for a host slot: refunded, never fetched', async () => {
+  const server = await startCinder(['--allow-private', '--host-connections', '1']);
+  try {
+    const urls = Array.from({ length: 10 }, (_, i) => site.url(`/crawl/heldcancel/p/${i}?delay=1500`));
+    const c = await server.post('/v1/batch/scrape', { urls, maxConcurrency: 5 });
+    assert.equal(c.status, 200, c.text);
+    const log = async () => (await request(site.url('/_log?prefix=/crawl/heldcancel/'), 'GET')).json;
+    const t0 = Date.now();
+    while ((await log()).length < 1) {
+      assert.ok(Date.now() - t0 < 10000, 'the first page was never requested');
+      await sleep(20);
+    }
+    const del = await server.delete(`/v1/batch/scrape/${c.json.id}`);
+    assert.equal(del.status, 200, del.text);
+    assert.equal(del.json.cancelledItems, 9, 'one page in flight (one connection per host), the rest cancelled');
+    assert.equal(del.json.creditsRefunded, 9);
+    let s;
+    for (const t1 = Date.now(); ; await sleep(50)) { // the page in flight settles after the cancel
+      s = (await server.get(`/v1/batch/scrape/${c.json.id}`)).json;
+      if (s.completed === 1) break;
+      assert.ok(Date.now() - t1 < 10000, JSON.stringify(s));
+    }
+    assert.equal(s.status, 'cancelled');
+    await sleep(500);
+    assert.equal((await log()).length, 1, 'no held page was fetched after the cancel');
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
 });
 
 test('SDK v1: batchScrapeUrls (polls /v1/crawl/:id), asyncBatchScrapeUrls, checkBatchScrapeStatus/Errors', async () => {

@@ -15,8 +15,9 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await cinder.stop(), 0);
+  const code = await cinder.stop();
   await site.stop();
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 async function waitDone(id, version = 'v1', ms = 20000) {

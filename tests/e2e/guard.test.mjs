@@ -12,8 +12,9 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await cinder.stop(), 0);
+  const code = await cinder.stop();
   await site.stop();
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 test('loopback and private targets are refused with a clear 403', async () => {

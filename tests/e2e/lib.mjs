@@ -10,6 +10,24 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const CINDER_BIN = process.env.CINDER_BIN || path.join(root, 'build/cinder');
 export const SITE_BIN = process.env.SITE_BIN || path.join(root, 'build/fixture-site');
 
+// Every child a test starts is tracked and killed when the test process exits, whatever state
+// the test left it in: a failed assertion in an after() hook must not leave a server holding
+// the process open (the runner is started with --test-force-exit, so 'exit' always comes), and
+// the data directories made by dataDir() are removed.
+const children = new Set();
+const dirs = new Set();
+export function track(child) {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+// The runner ends a file that overran --test-timeout with SIGTERM: exit, so the above runs.
+process.on('SIGTERM', () => process.exit(143));
+
 // Waits until `pattern` appears on the child's stream; resolves with the match.
 function waitFor(child, stream, pattern, what, timeoutMs = 15000) {
   return new Promise((resolve, reject) => {
@@ -33,7 +51,7 @@ function waitFor(child, stream, pattern, what, timeoutMs = 15000) {
 }
 
 export async function startSite() {
-  const child = spawn(SITE_BIN, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = track(spawn(SITE_BIN, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const m = await waitFor(child, child.stdout, /listening on (\d+)/, 'fixture site');
   const port = Number(m[1]);
   return {
@@ -49,10 +67,10 @@ export async function startSite() {
 export async function startCinder(extraArgs = [], env = {}, dataDir = undefined) {
   const data = dataDir || mkdtempSync(path.join(tmpdir(), 'cinder-e2e-'));
   const args = ['serve', '--port', '0', '--data', data, ...extraArgs];
-  const child = spawn(CINDER_BIN, args, {
+  const child = track(spawn(CINDER_BIN, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
-  });
+  }));
   let log = '';
   let stopping = false;
   child.stderr.on('data', (c) => { log += c.toString(); });
@@ -75,11 +93,17 @@ export async function startCinder(extraArgs = [], env = {}, dataDir = undefined)
     stop: async () => {
       stopping = true;
       const code = await stopChild(child);
+      if (code !== 0) process.stderr.write(`cinder stopped with ${code}; its log:\n${log.slice(-20000)}\n`);
       rmSync(data, { recursive: true, force: true });
       return code;
     },
     kill9: () => new Promise((resolve) => { stopping = true; child.on('exit', resolve); child.kill('SIGKILL'); }),
-    term: () => { stopping = true; return stopChild(child); }, // SIGTERM, keeping the data directory
+    term: async () => { // SIGTERM, keeping the data directory
+      stopping = true;
+      const code = await stopChild(child);
+      if (code !== 0) process.stderr.write(`cinder stopped with ${code}; its log:\n${log.slice(-20000)}\n`);
+      return code;
+    },
   };
 }
 
@@ -100,7 +124,10 @@ export async function request(url, method, body, headers = {}) {
 export function stopChild(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve(child.exitCode);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    const timer = setTimeout(() => {
+      process.stderr.write(`pid ${child.pid} still running 10 s after SIGTERM: SIGKILL\n`);
+      child.kill('SIGKILL');
+    }, 10000);
     child.on('exit', (code, signal) => { clearTimeout(timer); resolve(code ?? signal); });
     child.kill('SIGTERM');
   });
@@ -117,7 +144,7 @@ export function threadsOf(pid) {
 // Runs `cinder keys ARGS...` on a data directory; returns {status, stdout, stderr}.
 export async function cinderKeys(data, args) {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(CINDER_BIN, ['keys', ...args, '--data', data], { encoding: 'utf8' });
+  const r = spawnSync(CINDER_BIN, ['keys', ...args, '--data', data], { encoding: 'utf8', timeout: 30000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -128,7 +155,9 @@ export async function makeKey(data, team, extra = []) {
   return r.stdout.trim();
 }
 
-// A fresh data directory.
+// A fresh data directory, removed when the test process exits.
 export function dataDir() {
-  return mkdtempSync(path.join(tmpdir(), 'cinder-e2e-'));
+  const d = mkdtempSync(path.join(tmpdir(), 'cinder-e2e-'));
+  dirs.add(d);
+  return d;
 }

@@ -14,8 +14,9 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await cinder.stop(), 0);
+  const code = await cinder.stop();
   await site.stop();
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 const web = (key, rest = '') => site.url(`/docs-site/${key}/${rest}`);

@@ -6,7 +6,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startCinder, stopChild } from './lib.mjs';
+import { startCinder, stopChild, track } from './lib.mjs';
 
 let cinder, server, h2, dir, port, h2port;
 
@@ -17,8 +17,8 @@ async function startTlsServer() {
     '-out', cert, '-days', '1', '-subj', '/CN=cinder-test.invalid'], { stdio: 'ignore' });
   for (let attempt = 0; attempt < 10; attempt++) {
     port = 20000 + Math.floor(Math.random() * 20000);
-    server = spawn('openssl', ['s_server', '-quiet', '-accept', String(port), '-cert', cert, '-key', key, '-www'],
-      { stdio: ['pipe', 'ignore', 'ignore'] });
+    server = track(spawn('openssl', ['s_server', '-quiet', '-accept', String(port), '-cert', cert, '-key', key, '-www'],
+      { stdio: ['pipe', 'ignore', 'ignore'] }));
     await new Promise((r) => setTimeout(r, 400));
     if (server.exitCode === null) return;
   }
@@ -30,7 +30,7 @@ async function startH2Server() {
   writeFileSync(path.join(dir, 'index.html'), '<html><body><h1>Over HTTP/2</h1><p>served by nghttpd</p></body></html>');
   for (let attempt = 0; attempt < 10; attempt++) {
     h2port = 20000 + Math.floor(Math.random() * 20000);
-    h2 = spawn('nghttpd', ['-d', dir, String(h2port), key, cert], { stdio: 'ignore' });
+    h2 = track(spawn('nghttpd', ['-d', dir, String(h2port), key, cert], { stdio: 'ignore' }));
     await new Promise((r) => setTimeout(r, 400));
     if (h2.exitCode === null) return;
   }
@@ -44,10 +44,11 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await cinder.stop(), 0);
+  const code = await cinder.stop();
   await stopChild(server);
   await stopChild(h2);
   rmSync(dir, { recursive: true, force: true });
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 test('self-signed certificate: SCRAPE_SSL_ERROR, or success with skipTlsVerification', async () => {

@@ -19,8 +19,8 @@ before(async () => {
 
 after(async () => {
   const code = await cinder.stop();
-  assert.equal(code, 0, cinder.log().slice(-6000));
   await site.stop();
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 const hdr = (ds) => ({ 'TR-Dataset': ds, Authorization: 'tr-admin-key' });

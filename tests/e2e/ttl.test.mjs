@@ -11,8 +11,9 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await cinder.stop(), 0);
+  const code = await cinder.stop();
   await site.stop();
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 test('results expire after --result-ttl with a distinct error', async () => {

@@ -48,9 +48,10 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await cinder.stop(), 0);
+  const code = await cinder.stop();
   await hook.close();
   await site.stop();
+  assert.equal(code, 0, cinder.log().slice(-6000));
 });
 
 const pages = (name, from, n) => Array.from({ length: n }, (_, i) => site.url(`/crawl/${name}/p/${from + i}`));
@@ -65,6 +66,19 @@ async function waitEvents(r, id, waitMs = 30000) {
   }
   await sleep(700);
   return r.delivered(id);
+}
+
+// Waits until the job at path has at least n completed documents.
+async function waitCompleted(server, path, n, waitMs = 30000) {
+  const t0 = Date.now();
+  for (;;) {
+    const s = await server.get(path);
+    assert.equal(s.status, 200, s.text);
+    if (s.json.completed >= n) return s.json;
+    assert.equal(s.json.status, 'scraping', `${path} ended with ${s.json.completed} documents`);
+    assert.ok(Date.now() - t0 < waitMs, `${path} has ${s.json.completed} documents after ${waitMs} ms`);
+    await sleep(50);
+  }
 }
 
 async function waitDone(server, path, waitMs = 30000) {
@@ -159,11 +173,7 @@ test('batch: page events and a failure event for the URL that cannot be fetched;
 test('cancel: in-flight pages settle first, then one cancelled event; page events == documents', async () => {
   const c = await cinder.post('/v1/batch/scrape', { urls: pages('slowwhcancel', 0, 30), maxConcurrency: 2, webhook: hook.url('/cancel') });
   assert.equal(c.status, 200, c.text);
-  for (;;) {
-    const s = await cinder.get(`/v1/batch/scrape/${c.json.id}`);
-    if (s.json.completed >= 2) break;
-    await sleep(50);
-  }
+  await waitCompleted(cinder, `/v1/batch/scrape/${c.json.id}`, 2);
   const del = await cinder.delete(`/v1/batch/scrape/${c.json.id}`);
   assert.equal(del.status, 200, del.text);
   const ok = await waitEvents(hook, c.json.id);
@@ -218,11 +228,7 @@ test('kill -9 in the middle of a batch: every event delivered exactly once after
   await restartCase((s) => s.kill9(), async (t) => {
     const c = await t.server.post('/v1/batch/scrape', { urls: pages('slowwhkill', 0, 16), maxConcurrency: 2, webhook: t.url });
     assert.equal(c.status, 200, c.text);
-    for (;;) {
-      const s = await t.server.get(`/v1/batch/scrape/${c.json.id}`);
-      if (s.json.completed >= 4) break;
-      await sleep(50);
-    }
+    await waitCompleted(t.server, `/v1/batch/scrape/${c.json.id}`, 4);
     const server = await t.restart();
     const ok = await waitEvents(t.r, c.json.id, 60000);
     checkSequence(t.r, c.json.id, 'batch_scrape', 'completed');

@@ -54,6 +54,15 @@ static void claim(fixture_t *f, size_t max, int64_t now, store_item_t *out, size
     CHECK_INT(store_items_claim(f->st, f->job.id, max, now, out, n), CINDER_OK);
 }
 
+/* Adds the pending items a, b and c, without a limit. */
+static void add_abc(fixture_t *f, int64_t now)
+{
+    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
+                             {"https://ex.com/b", "b", 0, NULL},
+                             {"https://ex.com/c", "c", 0, NULL}};
+    CHECK_INT(store_items_add(f->st, f->job.id, in, 3, -1, now, NULL), CINDER_OK);
+}
+
 static void release(store_item_t *it, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -218,10 +227,7 @@ TEST(items_cancel_recover_and_persistence)
     fixture_t f;
     REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
-                             {"https://ex.com/b", "b", 0, NULL},
-                             {"https://ex.com/c", "c", 0, NULL}};
-    CHECK_INT(store_items_add(f.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
+    add_abc(&f, now);
     store_item_t it[3];
     size_t n = 0;
     claim(&f, 1, now, it, &n);
@@ -340,6 +346,36 @@ TEST(items_skipped_after_claim_frees_its_budget_slot)
     REQUIRE(ne == 1);
     CHECK_STR(e[0].reason, "robots");
     store_item_errors_free(e, ne);
+    teardown(&f);
+}
+
+TEST(items_cancel_takes_claimed_items_that_never_started)
+{
+    fixture_t f;
+    REQUIRE(setup(&f));
+    int64_t now = clock_wall_ms();
+    add_abc(&f, now);
+    store_item_t it[2];
+    size_t n = 0;
+    claim(&f, 2, now, it, &n);
+    REQUIRE(n == 2);
+    /* it[1] waits for a host slot: cancelled with the pending item; it[0] is being fetched */
+    int64_t waiting[] = {it[1].seq, 999};
+    store_cancel_t c = {.unstarted = waiting, .n_unstarted = 2};
+    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &c), CINDER_OK);
+    CHECK_INT(c.cancelled, 2);
+    /* its later outcome is stale and ignored; the fetched one still completes */
+    store_item_result_t r[] = {
+        {.seq = it[1].seq, .status = ITEM_SKIPPED, .reason = "cancelled"},
+        {.seq = it[0].seq, .status = ITEM_SUCCEEDED, .doc = "{}", .doc_len = 2}};
+    CHECK_INT(store_items_finish(f.st, f.job.id, r, 2, -1, now), CINDER_OK);
+    release(it, n);
+    store_job_t j = job_now(&f);
+    CHECK_INT(j.cancelled, 2);
+    CHECK_INT(j.completed, 1);
+    CHECK_INT(j.admitted, 3);
+    CHECK_INT(j.admitted - j.completed - j.failed - j.cancelled, 0);
+    store_job_cleanup(&j);
     teardown(&f);
 }
 
