@@ -265,7 +265,7 @@ TEST(items_cancel_recover_and_persistence)
     fixture_t g = f;
     uuid_generate_v4(g.job.id);
     CHECK_INT(store_job_create(g.st, &g.job), CINDER_OK);
-    CHECK_INT(store_items_add(g.st, g.job.id, in, 3, -1, now, NULL), CINDER_OK);
+    add_abc(&g, now);
     claim(&g, 2, now, it, &n);
     release(it, n);
     store_close(f.st);
