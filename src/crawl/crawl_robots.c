@@ -223,7 +223,7 @@ void crawl_robots_tick(crawler_t *c, cjob_t *j, int64_t now_mono)
             while (p) { /* decided here, not through host_get, which reorders the list */
                 page_t *next = p->next;
                 if (j->cancelled)
-                    crawl_page_skip(c, p, "cancelled");
+                    crawl_page_cancelled(c, p);
                 else if (j->opts.ignore_robots || robots_allows(h->robots, p->item.url))
                     crawl_fetch_page(c, p);
                 else

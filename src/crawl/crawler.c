@@ -100,6 +100,12 @@ void crawl_page_skip(crawler_t *c, page_t *p, const char *reason)
     c->done = p;
 }
 
+void crawl_page_cancelled(crawler_t *c, page_t *p)
+{
+    crawl_page_skip(c, p, "cancelled");
+    p->res.status = ITEM_CANCELLED;
+}
+
 static void hold(cjob_t *j, page_t *p)
 {
     p->next = NULL;
@@ -118,7 +124,7 @@ static void release_held(crawler_t *c, cjob_t *j)
     while (p) {
         page_t *next = p->next;
         if (j->cancelled)
-            crawl_page_skip(c, p, "cancelled");
+            crawl_page_cancelled(c, p);
         else
             crawl_fetch_page(c, p);
         p = next;
@@ -453,13 +459,14 @@ static cinder_err start(crawler_t *c, const crawl_opts_t *o, const char *const *
         return rc;
     }
     memcpy(id_out, j->id, sizeof j->id);
+    /* logged while j is still ours: once linked, the scheduler may finish and free it at once */
+    log_info("%s %s started: %s (%zu URL(s), limit %lld)", o->batch ? "batch" : "crawl", j->id,
+             j->opts.url, n, (long long)j->opts.limit);
     pthread_mutex_lock(&c->mu);
     j->next = c->jobs;
     c->jobs = j;
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
-    log_info("%s %s started: %s (%zu URL(s), limit %lld)", o->batch ? "batch" : "crawl", j->id,
-             j->opts.url, n, (long long)j->opts.limit);
     return CINDER_OK;
 }
 

@@ -102,6 +102,10 @@ void crawl_fetch_page(crawler_t *c, page_t *p);
  * the next group commit. Caller holds c->mu. */
 void crawl_page_skip(crawler_t *c, page_t *p, const char *reason);
 
+/* Records a claimed page of a cancelled crawl as cancelled (nothing fetched; refunded) on the
+ * next group commit. Caller holds c->mu. */
+void crawl_page_cancelled(crawler_t *c, page_t *p);
+
 /* Routes a claimed page through its origin's robots.txt policy: fetched, recorded as skipped, or
  * parked until the policy is known (starting the robots.txt fetch). Caller holds c->mu. */
 void crawl_robots_route(crawler_t *c, cjob_t *j, page_t *p);

@@ -135,6 +135,9 @@ static const char *const migrations[] = {
     "  doc_seq INTEGER NOT NULL DEFAULT -1, attempts INTEGER NOT NULL DEFAULT 0,"
     "  next_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);"
     "CREATE INDEX outbox_job ON outbox(job_id, final, id);",
+    /* 8: the running items of a job, found without reading its other items (a final webhook
+     * event waits until there are none) */
+    "CREATE INDEX items_running ON items(job_no) WHERE status = 1;",
 };
 
 int64_t sq_now_ms(void)

@@ -17,6 +17,7 @@ typedef struct {
     int64_t admitted;  /* items admitted so far */
     int64_t completed; /* documents so far = next document position */
     int64_t failed;
+    int64_t cancelled;
     int64_t next_seq;          /* next item number */
     int64_t charged, refunded; /* credit movements of this transaction */
     int status;
@@ -28,7 +29,7 @@ static cinder_err read_state(sq_t *s, const char *job_id, job_state_t *js)
     memset(js, 0, sizeof *js);
     sqlite3_stmt *st = sq_prepare(s, "SELECT admitted, completed, failed, status, "
                                      "(SELECT COALESCE(MAX(seq), -1) + 1 FROM items WHERE "
-                                     "job_no = jobs.rowid) FROM jobs WHERE id = ?1");
+                                     "job_no = jobs.rowid), cancelled FROM jobs WHERE id = ?1");
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
@@ -39,6 +40,7 @@ static cinder_err read_state(sq_t *s, const char *job_id, job_state_t *js)
         js->failed = sqlite3_column_int64(st, 2);
         js->status = sqlite3_column_int(st, 3);
         js->next_seq = sqlite3_column_int64(st, 4);
+        js->cancelled = sqlite3_column_int64(st, 5);
         js->found = true;
     }
     sq_done(s, st);
@@ -48,15 +50,16 @@ static cinder_err read_state(sq_t *s, const char *job_id, job_state_t *js)
 static cinder_err write_state(sq_t *s, const char *job_id, const job_state_t *js)
 {
     sqlite3_stmt *st =
-        sq_prepare(s, "UPDATE jobs SET admitted = ?, total = ?, completed = ?, failed = ? "
-                      "WHERE id = ?");
+        sq_prepare(s, "UPDATE jobs SET admitted = ?, total = ?, completed = ?, failed = ?, "
+                      "cancelled = ? WHERE id = ?");
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_int64(st, 1, js->admitted);
     sqlite3_bind_int64(st, 2, js->admitted);
     sqlite3_bind_int64(st, 3, js->completed);
     sqlite3_bind_int64(st, 4, js->failed);
-    sqlite3_bind_text(st, 5, job_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, js->cancelled);
+    sqlite3_bind_text(st, 6, job_id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sq_done(s, st);
     return sq_err(s, rc, "write job counters");
@@ -269,8 +272,14 @@ static cinder_err finish_one(sq_t *s, const char *job_id, const store_item_resul
     bool changed = false;
     store_item_result_t dup;
     const store_item_result_t *r = in;
-    if (in->status == ITEM_SUCCEEDED && in->final_key &&
-        lock_redirect_target(s, job_id, in, now_ms, js)) {
+    bool open = js->status == JOB_QUEUED || js->status == JOB_RUNNING;
+    if (in->status == ITEM_PENDING && !open) { /* a retry or a shutdown after the cancel */
+        dup = *in;
+        dup.status = ITEM_CANCELLED;
+        dup.reason = "cancelled";
+        r = &dup;
+    } else if (in->status == ITEM_SUCCEEDED && in->final_key &&
+               lock_redirect_target(s, job_id, in, now_ms, js)) {
         dup = *in;
         dup.status = ITEM_SKIPPED;
         dup.reason = "duplicate";
@@ -288,10 +297,12 @@ static cinder_err finish_one(sq_t *s, const char *job_id, const store_item_resul
         js->failed++;
         js->refunded++; /* a failed item costs nothing */
         rc = sq_outbox_put_locked(s, job_id, r->event, -1, now_ms);
+    } else if (r->status == ITEM_CANCELLED) {
+        js->cancelled++;
+        js->refunded++; /* kept reserved at the cancel while it ran: returned now */
     } else if (r->status == ITEM_SKIPPED && js->admitted > 0)
         js->admitted--; /* refused before any fetch (robots): its budget slot is free again */
     size_t added = 0;
-    bool open = js->status == JOB_QUEUED || js->status == JOB_RUNNING;
     if (!rc && open && r->n_found)
         rc = add_locked(s, job_id, r->found, r->n_found, limit, now_ms, js, &added);
     return rc;

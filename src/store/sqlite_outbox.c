@@ -67,13 +67,19 @@ cinder_err sq_outbox_due(void *impl, int64_t now_ms, size_t max, store_outbox_t 
     *out = xcalloc(max ? max : 1, sizeof **out);
     *n = 0;
     pthread_mutex_lock(&s->mu);
+    /* Only the head of each job's queue can be due. The jobs are walked through the outbox_job
+     * index (one seek per job, a skip scan), so a backlog of N events behind a dead receiver
+     * costs O(jobs * log N) a poll, not a scan of every row. */
     sqlite3_stmt *st = sq_prepare(
-        s, "SELECT o.id, o.job_id, o.url, o.headers, o.body, o.attempts, d.compressed, "
-           "d.raw_len, d.body FROM outbox o LEFT JOIN jobs j ON j.id = o.job_id "
+        s, "WITH RECURSIVE q(job) AS (SELECT (SELECT MIN(job_id) FROM outbox) UNION ALL "
+           "SELECT (SELECT MIN(job_id) FROM outbox WHERE job_id > q.job) FROM q WHERE q.job IS "
+           "NOT NULL) "
+           "SELECT o.id, o.job_id, o.url, o.headers, o.body, o.attempts, d.compressed, "
+           "d.raw_len, d.body FROM q JOIN outbox o ON o.id = (SELECT h.id FROM outbox h WHERE "
+           "h.job_id = q.job ORDER BY h.final, h.id LIMIT 1) LEFT JOIN jobs j ON j.id = o.job_id "
            "LEFT JOIN documents d ON o.doc_seq >= 0 AND d.job_no = j.rowid AND d.seq = o.doc_seq "
-           "WHERE o.next_ms <= ?1 AND o.id = (SELECT h.id FROM outbox h WHERE h.job_id = "
-           "o.job_id ORDER BY h.final, h.id LIMIT 1) AND (o.final = 0 OR NOT EXISTS (SELECT 1 "
-           "FROM items i WHERE i.job_no = j.rowid AND i.status = 1)) "
+           "WHERE o.next_ms <= ?1 AND (o.final = 0 OR NOT EXISTS (SELECT 1 "
+           "FROM items i INDEXED BY items_running WHERE i.job_no = j.rowid AND i.status = 1)) "
            "ORDER BY o.next_ms, o.id LIMIT ?2");
     cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
     if (st) {

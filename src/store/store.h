@@ -81,8 +81,10 @@ typedef struct {
 /* The outcome of one item, applied with the links found on its page in one transaction. */
 typedef struct {
     int64_t seq;
-    item_status status;     /* ITEM_SUCCEEDED, ITEM_FAILED, ITEM_PENDING (retry later), or
-                               ITEM_SKIPPED (refused before fetching; frees its budget slot) */
+    item_status status;     /* ITEM_SUCCEEDED, ITEM_FAILED, ITEM_PENDING (retry later; in a
+                               cancelled job it is cancelled instead), ITEM_CANCELLED (never
+                               fetched: its job was cancelled; refunded) or ITEM_SKIPPED
+                               (refused before fetching; frees its budget slot) */
     const char *reason;     /* machine reason for FAILED (http_error, timeout, ...) */
     const char *error;      /* human message for FAILED */
     const char *error_code; /* API error code for FAILED (e.g. SCRAPE_TIMEOUT), or NULL */

@@ -379,6 +379,40 @@ TEST(items_cancel_takes_claimed_items_that_never_started)
     teardown(&f);
 }
 
+TEST(items_a_retry_after_the_cancel_is_cancelled_not_left_pending)
+{
+    fixture_t f;
+    REQUIRE(setup(&f));
+    int64_t now = clock_wall_ms();
+    add_abc(&f, now);
+    store_item_t it[2];
+    size_t n = 0;
+    claim(&f, 2, now, it, &n);
+    REQUIRE(n == 2);
+    store_cancel_t c = {0};
+    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &c), CINDER_OK);
+    CHECK_INT(c.cancelled, 1);
+    /* it[0] answered 429 (retry later), it[1] was cut short by a shutdown */
+    store_item_result_t r[] = {{.seq = it[0].seq, .status = ITEM_PENDING, .not_before_ms = now},
+                               {.seq = it[1].seq, .status = ITEM_PENDING}};
+    CHECK_INT(store_items_finish(f.st, f.job.id, r, 2, -1, now), CINDER_OK);
+    release(it, n);
+    store_job_t j = job_now(&f);
+    CHECK_INT(j.cancelled, 3);
+    CHECK_INT(j.admitted - j.completed - j.failed - j.cancelled, 0);
+    store_job_cleanup(&j);
+    store_item_info_t *items = NULL;
+    CHECK_INT(store_items_list(f.st, f.job.id, 10, false, &items, &n), CINDER_OK);
+    REQUIRE(n == 3);
+    for (size_t i = 0; i < n; i++)
+        CHECK_INT(items[i].status, ITEM_CANCELLED);
+    store_item_infos_free(items, n);
+    size_t none = 0;
+    claim(&f, 5, now, it, &none);
+    CHECK_INT(none, 0);
+    teardown(&f);
+}
+
 TEST(items_redirect_targets_are_locked_and_never_stored_twice)
 {
     fixture_t f;
