@@ -527,24 +527,20 @@ cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
     return rc;
 }
 
-/* The item numbers of j's claimed pages whose fetch has not started: held for a host slot or
- * parked for robots.txt. Caller holds c->mu; the array is the caller's to free. */
-static int64_t *unstarted_seqs(const cjob_t *j, size_t *n)
+/* Writes the item numbers of j's claimed pages whose fetch has not started (held for a host
+ * slot or parked for robots.txt) into seqs when it is not NULL; returns how many there are.
+ * Caller holds c->mu. */
+static size_t unstarted_seqs(const cjob_t *j, int64_t *seqs)
 {
-    size_t cap = 0;
-    *n = 0;
-    for (const page_t *p = j->held; p; p = p->next)
-        cap++;
+    size_t n = 0;
+    for (const page_t *p = j->held; p; p = p->next, n++)
+        if (seqs)
+            seqs[n] = p->item.seq;
     for (const host_t *h = j->hosts; h; h = h->next)
-        for (const page_t *p = h->parked; p; p = p->next)
-            cap++;
-    int64_t *seqs = cap ? xcalloc(cap, sizeof *seqs) : NULL;
-    for (const page_t *p = j->held; p; p = p->next)
-        seqs[(*n)++] = p->item.seq;
-    for (const host_t *h = j->hosts; h; h = h->next)
-        for (const page_t *p = h->parked; p; p = p->next)
-            seqs[(*n)++] = p->item.seq;
-    return seqs;
+        for (const page_t *p = h->parked; p; p = p->next, n++)
+            if (seqs)
+                seqs[n] = p->item.seq;
+    return n;
 }
 
 cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
@@ -559,7 +555,10 @@ cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
     webhook_event_t *ev =
         j ? webhook_event_end(&j->opts.webhook, j->opts.batch, id, JOB_CANCELLED, NULL) : NULL;
     out->event = ev ? &ev->ev : NULL;
-    int64_t *unstarted = j ? unstarted_seqs(j, &out->n_unstarted) : NULL;
+    out->n_unstarted = j ? unstarted_seqs(j, NULL) : 0;
+    int64_t *unstarted = out->n_unstarted ? xcalloc(out->n_unstarted, sizeof *unstarted) : NULL;
+    if (unstarted)
+        unstarted_seqs(j, unstarted);
     out->unstarted = unstarted;
     cinder_err rc = store_job_cancel(c->st, id, clock_wall_ms(), out);
     out->event = NULL;

@@ -337,9 +337,8 @@ cinder_err sq_items_recover(void *impl, int64_t *reset)
     return sq_end(s, rc);
 }
 
-/* Cancels the running items listed in c->unstarted; adds how many to *cancelled. */
-static cinder_err cancel_unstarted(sq_t *s, const char *job_id, const store_cancel_t *c,
-                                   int64_t now_ms, int64_t *cancelled)
+/* Cancels the running items listed in c->unstarted; adds how many to c->cancelled. */
+static cinder_err cancel_unstarted(sq_t *s, const char *job_id, int64_t now_ms, store_cancel_t *c)
 {
     if (!c->n_unstarted)
         return CINDER_OK;
@@ -348,21 +347,20 @@ static cinder_err cancel_unstarted(sq_t *s, const char *job_id, const store_canc
     if (!st)
         return CINDER_E_STORE;
     cinder_err rc = CINDER_OK;
+    sqlite3_bind_int64(st, 1, now_ms);
+    sq_bind_job(s, st, 2, job_id);
     for (size_t i = 0; i < c->n_unstarted && !rc; i++) {
-        sqlite3_bind_int64(st, 1, now_ms);
-        sq_bind_job(s, st, 2, job_id);
         sqlite3_bind_int64(st, 3, c->unstarted[i]);
         rc = sq_err(s, sqlite3_step(st), "cancel unstarted item");
         if (!rc)
-            *cancelled += sqlite3_changes(s->db);
+            c->cancelled += sqlite3_changes(s->db);
         sqlite3_reset(st);
     }
     sq_done(s, st);
     return rc;
 }
 
-static cinder_err cancel_locked(sq_t *s, const char *job_id, const store_cancel_t *c,
-                                int64_t now_ms, int64_t *cancelled)
+static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, store_cancel_t *c)
 {
     sqlite3_stmt *st = sq_prepare(s, "UPDATE items INDEXED BY items_pending SET status = 4, "
                                      "reason = 'cancelled', "
@@ -372,10 +370,10 @@ static cinder_err cancel_locked(sq_t *s, const char *job_id, const store_cancel_
     sqlite3_bind_int64(st, 1, now_ms);
     sq_bind_job(s, st, 2, job_id);
     cinder_err rc = sq_err(s, sqlite3_step(st), "cancel items");
-    *cancelled = rc ? 0 : sqlite3_changes(s->db);
+    c->cancelled = rc ? 0 : sqlite3_changes(s->db);
     sq_done(s, st);
     if (!rc)
-        rc = cancel_unstarted(s, job_id, c, now_ms, cancelled);
+        rc = cancel_unstarted(s, job_id, now_ms, c);
     if (rc)
         return rc;
     st = sq_prepare(s, "UPDATE jobs SET status = 4, cancelled_ms = ?1, finished_ms = ?1, "
@@ -384,7 +382,7 @@ static cinder_err cancel_locked(sq_t *s, const char *job_id, const store_cancel_
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_int64(st, 2, *cancelled);
+    sqlite3_bind_int64(st, 2, c->cancelled);
     sqlite3_bind_text(st, 3, job_id, -1, SQLITE_STATIC);
     rc = sq_err(s, sqlite3_step(st), "cancel job");
     sq_done(s, st);
@@ -413,11 +411,7 @@ cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_c
 {
     sq_t *s = impl;
     int status = 0;
-    store_cancel_t in = *out;
-    memset(out, 0, sizeof *out);
-    out->event = in.event;
-    out->unstarted = in.unstarted;
-    out->n_unstarted = in.n_unstarted;
+    out->cancelled = out->refunded = 0;
     cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
@@ -425,11 +419,11 @@ cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_c
     if (!rc && status != JOB_QUEUED && status != JOB_RUNNING)
         rc = CINDER_E_ALREADY_TERMINAL;
     if (!rc)
-        rc = cancel_locked(s, job_id, out, now_ms, &out->cancelled);
+        rc = cancel_locked(s, job_id, now_ms, out);
     if (!rc)
         rc = sq_cancel_refund_locked(s, job_id, now_ms, &out->refunded);
     if (!rc)
-        rc = sq_outbox_put_locked(s, job_id, in.event, -1, now_ms);
+        rc = sq_outbox_put_locked(s, job_id, out->event, -1, now_ms);
     if (rc == CINDER_E_ALREADY_TERMINAL || rc == CINDER_E_NOT_FOUND || rc == CINDER_E_EXPIRED) {
         sq_end(s, CINDER_E_DECLINED); /* nothing written: roll back */
         return rc;

@@ -78,6 +78,13 @@ export async function startCinder(extraArgs = [], env = {}, dataDir = undefined)
     if (!stopping) // died on its own: show why (sanitizer reports, aborts)
       process.stderr.write(`cinder exited unexpectedly (${code ?? signal}); its log:\n${log.slice(-20000)}\n`);
   });
+  // SIGTERM, keeping the data directory; a code other than 0 shows the log
+  const term = async () => {
+    stopping = true;
+    const code = await stopChild(child);
+    if (code !== 0) process.stderr.write(`cinder stopped with ${code}; its log:\n${log.slice(-20000)}\n`);
+    return code;
+  };
   const m = await waitFor(child, child.stderr, /listening on http:\/\/[^:]+:(\d+)/, 'cinder');
   const port = Number(m[1]);
   const base = `http://127.0.0.1:${port}`;
@@ -91,19 +98,12 @@ export async function startCinder(extraArgs = [], env = {}, dataDir = undefined)
     get: (p, headers = {}) => request(base + p, 'GET', undefined, headers),
     delete: (p, headers = {}) => request(base + p, 'DELETE', undefined, headers),
     stop: async () => {
-      stopping = true;
-      const code = await stopChild(child);
-      if (code !== 0) process.stderr.write(`cinder stopped with ${code}; its log:\n${log.slice(-20000)}\n`);
+      const code = await term();
       rmSync(data, { recursive: true, force: true });
       return code;
     },
     kill9: () => new Promise((resolve) => { stopping = true; child.on('exit', resolve); child.kill('SIGKILL'); }),
-    term: async () => { // SIGTERM, keeping the data directory
-      stopping = true;
-      const code = await stopChild(child);
-      if (code !== 0) process.stderr.write(`cinder stopped with ${code}; its log:\n${log.slice(-20000)}\n`);
-      return code;
-    },
+    term,
   };
 }
 

@@ -63,6 +63,17 @@ static void add_abc(fixture_t *f, int64_t now)
     CHECK_INT(store_items_add(f->st, f->job.id, in, 3, -1, now, NULL), CINDER_OK);
 }
 
+/* Sets up a job with the items a, b and c and claims the first k of them into it. */
+static bool setup_claimed(fixture_t *f, int64_t now, size_t k, store_item_t *it)
+{
+    size_t n = 0;
+    if (!setup(f))
+        return false;
+    add_abc(f, now);
+    claim(f, k, now, it, &n);
+    return n == k;
+}
+
 static void release(store_item_t *it, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -225,13 +236,10 @@ TEST(items_docs_page_skip_limit_and_byte_budget)
 TEST(items_cancel_recover_and_persistence)
 {
     fixture_t f;
-    REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    add_abc(&f, now);
     store_item_t it[3];
-    size_t n = 0;
-    claim(&f, 1, now, it, &n);
-    REQUIRE(n == 1);
+    size_t n = 1;
+    REQUIRE(setup_claimed(&f, now, n, it));
     store_cancel_t cancelled = {0};
     CHECK_INT(store_job_cancel(f.st, f.job.id, now, &cancelled), CINDER_OK);
     CHECK_INT(cancelled.cancelled, 2);
@@ -352,13 +360,10 @@ TEST(items_skipped_after_claim_frees_its_budget_slot)
 TEST(items_cancel_takes_claimed_items_that_never_started)
 {
     fixture_t f;
-    REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    add_abc(&f, now);
     store_item_t it[2];
-    size_t n = 0;
-    claim(&f, 2, now, it, &n);
-    REQUIRE(n == 2);
+    size_t n = 2;
+    REQUIRE(setup_claimed(&f, now, n, it));
     /* it[1] waits for a host slot: cancelled with the pending item; it[0] is being fetched */
     int64_t waiting[] = {it[1].seq, 999};
     store_cancel_t c = {.unstarted = waiting, .n_unstarted = 2};
@@ -382,13 +387,10 @@ TEST(items_cancel_takes_claimed_items_that_never_started)
 TEST(items_a_retry_after_the_cancel_is_cancelled_not_left_pending)
 {
     fixture_t f;
-    REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    add_abc(&f, now);
     store_item_t it[2];
-    size_t n = 0;
-    claim(&f, 2, now, it, &n);
-    REQUIRE(n == 2);
+    size_t n = 2;
+    REQUIRE(setup_claimed(&f, now, n, it));
     store_cancel_t c = {0};
     CHECK_INT(store_job_cancel(f.st, f.job.id, now, &c), CINDER_OK);
     CHECK_INT(c.cancelled, 1);
