@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line a CI runner reads: "N passed, M failed".
+#   layers       scripts/check-layers.sh (the folder dependency graph has no upward edge)
 #   unit tests   build/asan/tests/*  (AddressSanitizer + UndefinedBehaviorSanitizer)
 #   site         tests/site/selftest.sh (the fixture web server itself)
 #   e2e          tests/e2e/*.test.mjs against build/asan/cinder (raw HTTP + Firecrawl JS SDK)
@@ -17,6 +18,9 @@ count() { # $1 = label, $2 = passed, $3 = failed
   failed=$((failed + $3))
   [ "$3" -gt 0 ] && failures+=("$1 ($3)")
 }
+
+echo "== layers (no include goes up a layer: docs/architecture.md)"
+if out=$(bash scripts/check-layers.sh 2>&1); then echo "$out"; count "layers" 1 0; else echo "$out"; count "layers" 0 1; fi
 
 echo "== unit tests (ASan+UBSan)"
 for t in build/asan/tests/*_test; do

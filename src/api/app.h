@@ -6,10 +6,10 @@
 #include <stddef.h>
 
 #include "api/auth.h"
-#include "jobs/engine.h"
+#include "jobs/jobs.h"
 
 struct api_app {
-    engine_t *engine;
+    jobs_t *jobs;       /* the job model: every write, and the store for reads */
     bool allow_private; /* targets on private addresses (and single-label hosts) allowed */
     auth_t *auth;       /* API keys; NULL: no checks (tests of the server alone) */
 };

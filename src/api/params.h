@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "jobs/scrape.h"
+#include "spec/scrape_opts.h"
 #include "util/buf.h"
 #include "util/error.h"
 

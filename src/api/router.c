@@ -3,17 +3,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-static const struct {
-    api_dialect dialect;
-    const api_route_t *routes;
-    api_error_fn error;
-} tables[] = {
-    {API_HEALTH, health_routes, fc_v1_error},      {API_FC_V0, firecrawl_v0_routes, fc_v0_error},
-    {API_FC_V1, firecrawl_v1_routes, fc_v1_error}, {API_FC_V2, firecrawl_v2_routes, fc_v2_error},
-    {API_SPIDRA, spidra_routes, spidra_error},     {API_SKOP, skop_routes, skop_error},
-    {API_TRIEVE, trieve_routes, trieve_error},
-};
-
 /* Matches one pattern against path; on success stores the parameters in m. */
 static bool match_pattern(const char *pat, const char *path, route_match_t *m)
 {
@@ -45,11 +34,12 @@ static bool match_pattern(const char *pat, const char *path, route_match_t *m)
     return *pat == '\0' && *path == '\0';
 }
 
-void router_match(const char *method, const char *path, route_match_t *m)
+void router_match(const api_table_t *tables, size_t n, const char *method, const char *path,
+                  route_match_t *m)
 {
     memset(m, 0, sizeof *m);
     bool mismatch = false;
-    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    for (size_t t = 0; t < n; t++) {
         for (const api_route_t *r = tables[t].routes; r->method; r++) {
             route_match_t tmp;
             if (!match_pattern(r->pattern, path, &tmp))

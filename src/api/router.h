@@ -34,22 +34,16 @@ typedef struct {
     api_handler handler;
 } api_route_t;
 
-/* Route tables, one per dialect; each ends with a {NULL} entry. */
-extern const api_route_t health_routes[];
-extern const api_route_t firecrawl_v0_routes[];
-extern const api_route_t firecrawl_v1_routes[];
-extern const api_route_t firecrawl_v2_routes[];
-extern const api_route_t spidra_routes[];
-extern const api_route_t skop_routes[];
-extern const api_route_t trieve_routes[];
+/* The routes of one API family with its error envelope; routes end with a {NULL} entry. The
+ * tables are handed to the server from above (dialect/dialects.h): api/ names no dialect. */
+typedef struct {
+    api_dialect dialect;
+    const api_route_t *routes;
+    api_error_fn error;
+} api_table_t;
 
-/* The error envelope of each dialect (defined beside its routes). */
-void fc_v0_error(api_req_t *r, cinder_err e, const char *detail);
-void fc_v1_error(api_req_t *r, cinder_err e, const char *detail);
-void fc_v2_error(api_req_t *r, cinder_err e, const char *detail);
-void spidra_error(api_req_t *r, cinder_err e, const char *detail);
-void skop_error(api_req_t *r, cinder_err e, const char *detail);
-void trieve_error(api_req_t *r, cinder_err e, const char *detail);
+/* The health routes (api/health.c). */
+extern const api_route_t health_routes[];
 
 typedef struct {
     api_handler handler;  /* NULL: no route */
@@ -61,7 +55,8 @@ typedef struct {
     char params_buf[512];
 } route_match_t;
 
-/* Finds the handler for method and path; fills m. */
-void router_match(const char *method, const char *path, route_match_t *m);
+/* Finds the handler for method and path in tables[0..n) (tried in order); fills m. */
+void router_match(const api_table_t *tables, size_t n, const char *method, const char *path,
+                  route_match_t *m);
 
 #endif

@@ -236,7 +236,7 @@ static void dispatch(api_req_t *r)
         reply_error(r, 413, "Request body too large: the limit is 10 MB.");
         return;
     }
-    router_match(r->method, r->path, &r->match);
+    router_match(r->srv->cfg.tables, r->srv->cfg.n_tables, r->method, r->path, &r->match);
     if (r->match.handler) {
         if (authenticate(r))
             r->match.handler(r);

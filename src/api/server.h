@@ -8,16 +8,19 @@
 #include <stddef.h>
 
 #include "api/http.h"
+#include "api/router.h"
 #include "util/error.h"
 
 typedef struct server server_t;
 
 typedef struct {
-    const char *host; /* address to bind (IPv4 or IPv6 literal, or "localhost") */
-    int port;         /* 0: pick a free port */
-    int threads;      /* API threads */
-    size_t max_body;  /* request body cap (bytes); larger bodies get 413 */
-    api_app_t *app;   /* handed to handlers; owned by the caller */
+    const char *host;          /* address to bind (IPv4 or IPv6 literal, or "localhost") */
+    int port;                  /* 0: pick a free port */
+    int threads;               /* API threads */
+    size_t max_body;           /* request body cap (bytes); larger bodies get 413 */
+    api_app_t *app;            /* handed to handlers; owned by the caller */
+    const api_table_t *tables; /* the routes served, tried in order (borrowed, static) */
+    size_t n_tables;
 } server_config_t;
 
 /* Binds and starts serving. Free with server_free. */

@@ -23,8 +23,8 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "crawl/crawler.h"
-#include "jobs/engine.h"
+#include "jobs/jobs.h"
+#include "engine.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/url.h"
@@ -174,7 +174,7 @@ static void follow(engine_t *e, const char *id, writer_t *w, store_job_t *job)
     for (;;) {
         if (interrupted && !cancelled) {
             store_cancel_t n = {0};
-            cancelled = crawler_cancel(engine_crawler(e), id, &n) == CINDER_OK;
+            cancelled = jobs_cancel(engine_jobs(e), NULL, id, JOBS_ANY_KIND, &n) == CINDER_OK;
             fprintf(stderr, "\ncancelled: %lld queued page(s) dropped\n", (long long)n.cancelled);
         }
         memset(job, 0, sizeof *job);
@@ -241,7 +241,7 @@ static int run(const crawl_cfg_t *cfg, const char *url, const char *data)
     o.on_document = write_doc;
     o.on_document_ud = &w;
     char id[40], err[512] = "";
-    cinder_err rc = crawler_start(engine_crawler(e), &o, id, err, sizeof err);
+    cinder_err rc = jobs_crawl_start(engine_jobs(e), &o, id, err, sizeof err);
     int status = 0;
     store_job_t job = {0};
     if (rc) {

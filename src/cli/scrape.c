@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "page/page.h"
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "fetch/fetcher.h"
@@ -116,7 +117,7 @@ static int run(const scrape_cfg_t *cfg, const char *url)
                 res && res->error_detail ? ": " : "",
                 res && res->error_detail ? res->error_detail : "");
     } else {
-        scrape_decorate(doc, NULL, res->status);
+        page_decorate(doc, NULL, res->status);
         print_doc(doc, cfg->format);
     }
     json_decref(doc);

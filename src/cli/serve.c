@@ -21,8 +21,9 @@
 #include "api/server.h"
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "jobs/engine.h"
-#include "jobs/trieve.h"
+#include "dialect/dialects.h"
+#include "engine.h"
+#include "dialect/trieve/recrawl.h"
 #include "util/log.h"
 #include "version.h"
 
@@ -190,14 +191,19 @@ static int serve(const serve_cfg_t *cfg)
         log_error("cannot start: the store in %s could not be opened", cfg->data);
         return 1;
     }
-    api_app_t app = {engine, cfg->allow_private, NULL};
+    api_app_t app = {engine_jobs(engine), cfg->allow_private, NULL};
     if (!start_auth(cfg, engine, &app.auth))
         goto out;
-    server_config_t sc = {cfg->host, (int)cfg->port, (int)cfg->api_threads, 10u * 1000 * 1000,
-                          &app};
+    server_config_t sc = {.host = cfg->host,
+                          .port = (int)cfg->port,
+                          .threads = (int)cfg->api_threads,
+                          .max_body = 10u * 1000 * 1000,
+                          .app = &app,
+                          .tables = dialect_tables,
+                          .n_tables = dialect_n_tables};
     if (server_new(&sc, &srv))
         goto out;
-    recrawls = trieve_sched_new(engine); /* Trieve's recurring crawls */
+    recrawls = trieve_sched_new(engine_jobs(engine)); /* Trieve's recurring crawls */
     log_info("cinder %s listening on http://%s:%d (store: %s in %s; %d workers; private targets "
              "%s; results kept %llds)",
              CINDER_VERSION, cfg->host, server_port(srv), store_backend(engine_store(engine)),

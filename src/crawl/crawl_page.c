@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawl/crawl_chunks.h"
+#include "page/page.h"
 #include "crawl/crawler_int.h"
 #include "html/pipeline.h"
 #include "util/clock.h"
@@ -61,6 +61,8 @@ void crawl_page_fail(page_t *p, cinder_err e, const char *detail)
 static bool maybe_retry(page_t *p)
 {
     long st = p->fres->status;
+    if (p->job->opts.interactive) /* a scrape answers with the page as the target sent it */
+        return false;
     if (st != 429 && st != 503) {
         hostgate_ok(p->c->gate, p->item.url);
         return false;
@@ -154,7 +156,7 @@ static void build_document(page_t *p)
     cjob_t *j = p->job;
     fetch_result_t *f = p->fres;
     pipeline_opts_t po;
-    scrape_pipeline_opts(&j->opts.page, &po);
+    page_pipeline_opts(&j->opts.page, &po);
     po.formats |= PIPE_FMT_LINKS; /* links are always needed to discover pages */
     pipeline_input_t in = {
         p->item.url, f->final_url, f->status, f->content_type, f->body.data ? f->body.data : "",
@@ -165,16 +167,15 @@ static void build_document(page_t *p)
         crawl_page_fail(p, rc, f->content_type);
         return;
     }
-    if (!j->cancelled && !j->opts.batch && j->opts.sitemap != CRAWL_SITEMAP_ONLY)
-        crawl_page_discover(p, json_object_get(doc, "links"),
-                            f->final_url ? f->final_url : p->item.url);
+    if (crawl_page_may_discover(p))
+        crawl_page_discover(p, json_object_get(doc, "links"), crawl_page_final_url(p));
     if (!(j->opts.page.formats & PIPE_FMT_LINKS))
         json_object_del(doc, "links");
     char id[UUID_STR_LEN];
     uuid_generate_v4(id);
-    scrape_decorate(doc, id, f->status);
-    if (j->opts.chunks)
-        crawl_chunks_page(p->c->st, j->opts.chunks, doc);
+    page_decorate(doc, id, f->status);
+    if (j->hooks.document)
+        j->hooks.document(doc, j->hooks.ud);
     if (j->opts.on_document)
         j->opts.on_document(doc, j->opts.on_document_ud);
     char *text = j->opts.on_document ? xstrdup("{}") : json_dumps(doc, JSON_COMPACT);
@@ -199,19 +200,33 @@ void crawl_page_succeed(page_t *p, char *doc)
     }
 }
 
+/* A fetch error goes to the job kind first (a discovery job records a document over the size
+ * cap), else it is recorded as a failure. */
+static void fetch_failed(page_t *p)
+{
+    const crawl_hooks_t *h = &p->job->hooks;
+    if (!h->fetch_failed || !h->fetch_failed(p, h->ud))
+        crawl_page_fail(p, p->fres->err, p->fres->error_detail);
+}
+
 void crawl_page_outcome(page_t *p)
 {
+    cjob_t *j = p->job;
     p->res.seq = p->item.seq;
     p->res.http_status = p->fres->status;
     if (p->fres->err == CINDER_E_SHUTDOWN)
         p->res.status = ITEM_PENDING; /* cut short by a shutdown: fetched again after restart */
-    else if (p->fres->err && !(p->job->opts.discover && crawl_discover_file(p)))
-        crawl_page_fail(p, p->fres->err, p->fres->error_detail);
-    else if (!p->fres->err && !maybe_retry(p)) /* discovery records links, not markdown */
-        (p->job->opts.discover ? crawl_discover_page : build_document)(p);
-    cjob_t *j = p->job;
-    p->hook = webhook_event_item(&j->opts.webhook, j->opts.batch, j->id, p->item.url, &p->res);
-    p->res.event = p->hook ? &p->hook->ev : NULL;
+    else if (p->fres->err)
+        fetch_failed(p);
+    else if (maybe_retry(p))
+        ; /* put back for a retry, or failed after the last attempt */
+    else if (j->hooks.page)
+        j->hooks.page(p, j->hooks.ud);
+    else
+        build_document(p);
+    if (j->hooks.item_event)
+        p->hook = j->hooks.item_event(j->hooks.ud, j->id, p->item.url, &p->res);
+    p->res.event = p->hook;
 }
 
 void crawl_page_process(void *arg)
@@ -233,8 +248,42 @@ void crawl_page_free(page_t *p)
     free(p->doc);
     free(p->error);
     free(p->final_key);
-    webhook_event_free(p->hook);
+    if (p->hook && p->job->hooks.event_free)
+        p->job->hooks.event_free(p->hook);
     fetch_result_free(p->fres);
     store_item_cleanup(&p->item);
     free(p);
+}
+
+const fetch_result_t *crawl_page_fetched(const crawl_page_t *p)
+{
+    return p->fres;
+}
+
+const char *crawl_page_url(const crawl_page_t *p)
+{
+    return p->item.url;
+}
+
+const char *crawl_page_final_url(const crawl_page_t *p)
+{
+    return p->fres && p->fres->final_url ? p->fres->final_url : p->item.url;
+}
+
+const crawl_opts_t *crawl_page_opts(const crawl_page_t *p)
+{
+    return &p->job->opts;
+}
+
+bool crawl_page_may_discover(const crawl_page_t *p)
+{
+    const cjob_t *j = p->job;
+    return !crawl_job_cancelled(p->c, j) && !j->opts.batch && j->opts.sitemap != CRAWL_SITEMAP_ONLY;
+}
+
+bool crawl_page_link_in_scope(const crawl_page_t *p, const char *url)
+{
+    bool from_external =
+        scope_check(p->job->scope, crawl_page_final_url(p), 0, true) == SCOPE_EXTERNAL;
+    return scope_check(p->job->scope, url, p->item.depth + 1, from_external) == SCOPE_OK;
 }

@@ -9,9 +9,11 @@
  * once it returns no new fetch of that crawl can start. A crawl's cjob_t is freed only by the
  * scheduler and only when none of its pages is in flight.
  *
- * Webhooks: a crawl's events go to the store's outbox in the same transactions as what they
- * report: started with the job record, each page's event with its outcome (built by the worker),
- * the final event with the job's end or cancel. src/jobs/webhook.c delivers them.
+ * Job kinds: the crawler knows none. Each scheduled job carries the hooks its kind supplies
+ * (crawl_hooks_t, bound by jobs/ when the job is scheduled or resumed): a page processor run on
+ * the workers, and the outbox events written in the same transactions as what they report (each
+ * page's with its outcome, the final one with the job's completion). Jobs are created by jobs/;
+ * the crawler seeds and schedules them, and resumes from the store alone after a restart.
  *
  * Exactness: the store admits items only while the crawl has admitted fewer than `limit`, and
  * only admitted items are ever fetched, so a crawl never fetches or stores more than `limit`
@@ -27,14 +29,14 @@
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/strv.h"
-#include "util/uuid.h"
 
 #define DEFAULT_CONCURRENCY     8
 #define MAX_CONCURRENCY         256
 #define DEFAULT_PAGE_TIMEOUT_MS 60000
 #define IDLE_WAIT_MS            100
-#define GROUP_MIN               8 /* outcomes worth a transaction of their own */
-#define GROUP_WINDOW_MS         1 /* how long a small group may wait for company */
+#define GROUP_MIN               8   /* outcomes worth a transaction of their own */
+#define GROUP_WINDOW_MS         1   /* how long a small group may wait for company */
+#define INTERACTIVE_HOST_CAP    256 /* fetches in flight to one host for jobs a client waits on */
 
 static int concurrency(const cjob_t *j)
 {
@@ -73,6 +75,8 @@ static void cjob_free(cjob_t *j)
     }
     scope_free(j->scope);
     crawl_hosts_free(j);
+    if (j->hooks.ud_free)
+        j->hooks.ud_free(j->hooks.ud);
     crawl_opts_cleanup(&j->opts);
     free(j);
 }
@@ -84,8 +88,8 @@ static void on_fetched(fetch_result_t *res, void *ud)
     page_t *p = ud;
     p->fres = res;
     if (p->gated) {
-        hostgate_release(p->c->gate, p->item.url);
-        p->gated = false;
+        hostgate_release(p->gated, p->item.url);
+        p->gated = NULL;
     }
     if (pool_submit(p->c->pool, crawl_page_process, p) != CINDER_OK)
         crawl_page_process(p);
@@ -134,11 +138,12 @@ static void release_held(crawler_t *c, cjob_t *j)
 void crawl_fetch_page(crawler_t *c, page_t *p)
 {
     cjob_t *j = p->job;
-    if (!hostgate_acquire(c->gate, p->item.url, clock_mono_ms())) {
+    hostgate_t *gate = crawl_gate_of(c, j);
+    if (!hostgate_acquire(gate, p->item.url, clock_mono_ms())) {
         hold(j, p);
         return;
     }
-    p->gated = true;
+    p->gated = gate;
     fetch_request_t req = {0};
     req.url = p->item.url;
     req.headers = (const char *const *)j->opts.page.headers;
@@ -150,8 +155,8 @@ void crawl_fetch_page(crawler_t *c, page_t *p)
     req.ud = p;
     cinder_err rc = fetcher_submit(c->fetcher, &req);
     if (rc) { /* recorded as failed (or retried after a shutdown) without the pool */
-        hostgate_release(c->gate, p->item.url);
-        p->gated = false;
+        hostgate_release(gate, p->item.url);
+        p->gated = NULL;
         p->fres = xcalloc(1, sizeof *p->fres);
         p->fres->err = rc == CINDER_E_BUSY ? CINDER_E_SHUTDOWN : rc;
         buf_init(&p->fres->body, 0);
@@ -207,6 +212,9 @@ static void commit_job_pages(crawler_t *c, cjob_t *j, page_t **pages, size_t n)
         log_debug("crawl %s: %zu page outcome(s) dropped: the job was deleted", j->id, n);
     else if (rc)
         log_error("crawl %s: could not record %zu page outcome(s)", j->id, n);
+    for (size_t i = 0; i < n && j->hooks.committed; i++)
+        if (res[i].status != ITEM_PENDING)
+            j->hooks.committed(j->hooks.ud, &res[i], rc);
     free(res);
 }
 
@@ -253,12 +261,12 @@ static bool finish_if_done(crawler_t *c, cjob_t *j)
     if (!terminal && outstanding <= 0) {
         job.status = JOB_COMPLETED;
         job.finished_ms = clock_wall_ms();
-        webhook_event_t *ev =
-            webhook_event_end(&j->opts.webhook, j->opts.batch, j->id, JOB_COMPLETED, NULL);
-        job.event = ev ? &ev->ev : NULL;
+        store_event_t *ev = j->hooks.end_event ? j->hooks.end_event(j->hooks.ud, j->id) : NULL;
+        job.event = ev;
         cinder_err rc = store_job_finish(c->st, &job);
-        webhook_event_free(ev);
-        if (rc == CINDER_OK)
+        if (ev && j->hooks.event_free)
+            j->hooks.event_free(ev);
+        if (rc == CINDER_OK && !j->opts.interactive)
             log_info("crawl %s completed: %lld documents, %lld failed", j->id,
                      (long long)job.completed, (long long)job.failed);
         terminal = true;
@@ -362,24 +370,6 @@ void crawl_page_done(page_t *p)
 
 static cjob_t *resume_one(crawler_t *c, const char *id);
 
-/* Copies o into a new cjob (through its JSON form, the same path a resumed crawl takes). */
-static cjob_t *cjob_from_opts(const crawl_opts_t *o)
-{
-    cjob_t *j = xcalloc(1, sizeof *j);
-    json_t *jo = crawl_opts_to_json(o);
-    crawl_opts_init(&j->opts, o->api_version);
-    cinder_err rc = crawl_opts_from_json(jo, &j->opts);
-    json_decref(jo);
-    if (rc) {
-        cjob_free(j);
-        return NULL;
-    }
-    j->opts.on_document = o->on_document;
-    j->opts.on_document_ud = o->on_document_ud;
-    memcpy(j->opts.team, o->team, sizeof o->team);
-    return j;
-}
-
 /* Offers urls[0..n) to job id's frontier under limit, keyed with kopts; *admitted (may be
  * NULL) receives how many were new. */
 static cinder_err seed(crawler_t *c, const char *id, const urlkey_opts_t *kopts,
@@ -410,95 +400,41 @@ static cinder_err seed(crawler_t *c, const char *id, const urlkey_opts_t *kopts,
     return rc;
 }
 
-/* Creates the job record; it reserves a credit per page it may produce (the crawl's limit, or
- * the batch's n URLs). */
-static cinder_err create_job(crawler_t *c, cjob_t *j, size_t n)
+cinder_err crawler_check(const crawl_opts_t *o, char *err, size_t errlen)
 {
-    store_job_t rec = {0};
-    memcpy(rec.team, j->opts.team, sizeof rec.team);
-    rec.credits_reserved = j->opts.batch ? (int64_t)n : j->opts.limit;
-    uuid_generate_v4(rec.id);
-    memcpy(j->id, rec.id, sizeof j->id);
-    rec.kind = j->opts.batch      ? JOB_KIND_BATCH
-               : j->opts.discover ? JOB_KIND_DISCOVER
-                                  : JOB_KIND_CRAWL;
-    rec.status = JOB_RUNNING;
-    rec.api_version = j->opts.api_version;
-    rec.created_ms = clock_wall_ms();
-    rec.expires_ms = rec.created_ms + c->ttl_ms;
-    rec.url = j->opts.source_url ? j->opts.source_url : j->opts.url;
-    json_t *jo = crawl_opts_to_json(&j->opts);
-    rec.options = json_dumps(jo, JSON_COMPACT);
-    json_decref(jo);
-    webhook_event_t *ev = webhook_event_new(&j->opts.webhook, WEBHOOK_STARTED, j->opts.batch, j->id,
-                                            true, NULL, NULL);
-    rec.event = ev ? &ev->ev : NULL;
-    cinder_err rc = store_job_create(c->st, &rec);
-    webhook_event_free(ev);
-    free(rec.options);
+    cjob_t j = {.opts = *o};
+    cinder_err rc = make_scope(&j, err, errlen);
+    scope_free(j.scope);
     return rc;
 }
 
-/* Creates the job for o, seeds it with urls and hands it to the scheduler. */
-static cinder_err start(crawler_t *c, const crawl_opts_t *o, const char *const *urls, size_t n,
-                        char *id_out, char *err, size_t errlen)
+cinder_err crawler_seed(crawler_t *c, const char *id, const crawl_opts_t *o,
+                        const char *const *urls, size_t n, int64_t limit, size_t *admitted)
 {
-    cjob_t *j = cjob_from_opts(o);
-    if (!j)
-        return CINDER_E_INVALID;
-    cinder_err rc = make_scope(j, err, errlen);
-    if (!rc)
-        rc = create_job(c, j, n);
-    size_t admitted = 0;
-    if (!rc)
-        rc = seed(c, j->id, &j->kopts, urls, n, o->batch ? -1 : j->opts.limit, &admitted);
-    if (!rc && o->batch && admitted < n) /* repeated URLs: their credits go back at once */
-        rc = store_job_reserve(c->st, j->id, -(int64_t)(n - admitted), clock_wall_ms());
-    if (rc) {
-        cjob_free(j);
-        return rc;
-    }
-    memcpy(id_out, j->id, sizeof j->id);
-    /* logged while j is still ours: once linked, the scheduler may finish and free it at once */
-    log_info("%s %s started: %s (%zu URL(s), limit %lld)", o->batch ? "batch" : "crawl", j->id,
-             j->opts.url, n, (long long)j->opts.limit);
+    urlkey_opts_t kopts = {.dedupe_similar = o->dedupe_similar, .ignore_query = o->ignore_query};
+    return seed(c, id, &kopts, urls, n, limit, admitted);
+}
+
+/* Links a loaded job into the scheduler and wakes it. */
+static void link_job(crawler_t *c, cjob_t *j)
+{
     pthread_mutex_lock(&c->mu);
     j->next = c->jobs;
     c->jobs = j;
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
+}
+
+cinder_err crawler_schedule(crawler_t *c, const char *id, void (*on_document)(json_t *, void *),
+                            void *ud)
+{
+    cjob_t *j = resume_one(c, id);
+    if (!j)
+        return CINDER_E_STORE;
+    j->opts.on_document = on_document;
+    j->opts.on_document_ud = ud;
+    link_job(c, j); /* from here on the scheduler may finish and free j at once */
     return CINDER_OK;
-}
-
-cinder_err crawler_start(crawler_t *c, const crawl_opts_t *o, char *id_out, char *err,
-                         size_t errlen)
-{
-    const char *seeds[1] = {o->url};
-    return start(c, o, seeds, 1, id_out, err, errlen);
-}
-
-cinder_err crawler_start_batch(crawler_t *c, const crawl_opts_t *o, const char *const *urls,
-                               size_t n, char *id_out, char *err, size_t errlen)
-{
-    if (!o->batch || n == 0)
-        return CINDER_E_INVALID;
-    return start(c, o, urls, n, id_out, err, errlen);
-}
-
-/* The state of job id for an append: CINDER_E_NOT_FOUND unless it is a batch,
- * CINDER_E_ALREADY_TERMINAL once it ended. */
-static cinder_err batch_state(crawler_t *c, const char *id)
-{
-    store_job_t rec;
-    cinder_err rc = store_job_get(c->st, id, &rec);
-    if (rc)
-        return rc;
-    if (rec.kind != JOB_KIND_BATCH)
-        rc = CINDER_E_NOT_FOUND;
-    else if (rec.status != JOB_QUEUED && rec.status != JOB_RUNNING)
-        rc = CINDER_E_ALREADY_TERMINAL;
-    store_job_cleanup(&rec);
-    return rc;
 }
 
 cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls, size_t n,
@@ -513,14 +449,8 @@ cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
     if (open)
         kopts = j->kopts;
     pthread_mutex_unlock(&c->mu);
-    cinder_err rc = batch_state(c, id);
-    if (!rc && !open)
-        rc = CINDER_E_ALREADY_TERMINAL;
     *added = 0;
-    if (!rc)
-        rc = seed(c, id, &kopts, urls, n, -1, added);
-    if (!rc && *added == 0) /* nothing new: a duplicate list, or the batch ended meanwhile */
-        rc = batch_state(c, id);
+    cinder_err rc = open ? seed(c, id, &kopts, urls, n, -1, added) : CINDER_E_ALREADY_TERMINAL;
     pthread_mutex_lock(&c->mu);
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
@@ -552,20 +482,15 @@ cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
     cjob_t *j = c->jobs;
     while (j && strcmp(j->id, id) != 0)
         j = j->next;
-    webhook_event_t *ev =
-        j ? webhook_event_end(&j->opts.webhook, j->opts.batch, id, JOB_CANCELLED, NULL) : NULL;
-    out->event = ev ? &ev->ev : NULL;
     out->n_unstarted = j ? unstarted_seqs(j, NULL) : 0;
     int64_t *unstarted = out->n_unstarted ? xcalloc(out->n_unstarted, sizeof *unstarted) : NULL;
     if (unstarted)
         unstarted_seqs(j, unstarted);
     out->unstarted = unstarted;
     cinder_err rc = store_job_cancel(c->st, id, clock_wall_ms(), out);
-    out->event = NULL;
     out->unstarted = NULL;
     out->n_unstarted = 0;
     free(unstarted);
-    webhook_event_free(ev);
     if (j && !rc)
         j->cancelled = true;
     pthread_cond_signal(&c->cv);
@@ -581,7 +506,7 @@ cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried)
     while (j && strcmp(j->id, id) != 0)
         j = j->next;
     if (!rc && *retried > 0 && !j) { /* it had ended: schedule it again */
-        j = resume_one(c, id);
+        j = resume_one(c, id);       /* store reads under c->mu: a retry is rare */
         if (j) {
             j->next = c->jobs;
             c->jobs = j;
@@ -590,6 +515,19 @@ cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried)
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
     return rc;
+}
+
+hostgate_t *crawl_gate_of(crawler_t *c, const cjob_t *j)
+{
+    return j->opts.interactive ? c->interactive_gate : c->gate;
+}
+
+bool crawl_job_cancelled(crawler_t *c, const cjob_t *j)
+{
+    pthread_mutex_lock(&c->mu);
+    bool cancelled = j->cancelled;
+    pthread_mutex_unlock(&c->mu);
+    return cancelled;
 }
 
 int crawler_active(crawler_t *c)
@@ -616,6 +554,8 @@ static cjob_t *resume_one(crawler_t *c, const char *id)
     cinder_err rc = jo ? crawl_opts_from_json(jo, &j->opts) : CINDER_E_STORE;
     if (!rc)
         rc = make_scope(j, NULL, 0);
+    if (!rc && c->bind)
+        rc = c->bind(c->bind_ctx, &rec, jo, &j->hooks);
     json_decref(jo);
     store_job_cleanup(&rec);
     if (rc) {
@@ -651,21 +591,24 @@ static void resume_all(crawler_t *c)
         return;
     size_t crawls = resume_kind(c, JOB_KIND_CRAWL), batches = resume_kind(c, JOB_KIND_BATCH);
     size_t discoveries = resume_kind(c, JOB_KIND_DISCOVER);
-    if (crawls + batches + discoveries)
-        log_info("resumed %zu crawl(s), %zu batch scrape(s) and %zu discovery job(s); %lld "
-                 "page(s) that were in flight will be fetched again",
-                 crawls, batches, discoveries, (long long)reset);
+    size_t scrapes = resume_kind(c, JOB_KIND_SCRAPE);
+    if (crawls + batches + discoveries + scrapes)
+        log_info("resumed %zu crawl(s), %zu batch scrape(s), %zu discovery job(s) and %zu "
+                 "scrape(s); %lld page(s) that were in flight will be fetched again",
+                 crawls, batches, discoveries, scrapes, (long long)reset);
 }
 
-cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int64_t result_ttl_ms,
-                       int host_connections, crawler_t **out)
+cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int host_connections,
+                       crawl_bind_fn bind, void *ctx, crawler_t **out)
 {
     crawler_t *c = xcalloc(1, sizeof *c);
     c->gate = hostgate_new(host_connections > 0 ? host_connections : HOSTGATE_DEFAULT_CAP);
+    c->interactive_gate = hostgate_new(INTERACTIVE_HOST_CAP);
     c->st = st;
     c->fetcher = f;
     c->pool = pool;
-    c->ttl_ms = result_ttl_ms;
+    c->bind = bind;
+    c->bind_ctx = ctx;
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
     resume_all(c);
@@ -710,6 +653,7 @@ void crawler_free(crawler_t *c)
         cjob_free(j);
     }
     hostgate_free(c->gate);
+    hostgate_free(c->interactive_gate);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
     free(c);

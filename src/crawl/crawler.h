@@ -1,15 +1,16 @@
 /*
- * crawler: runs crawl jobs. One scheduler thread claims due items from the store, hands their
- * fetches to the fetch loop, and applies page outcomes (documents, failures, discovered links)
- * in group commits; workers do the per-page CPU work. All crawl state is in the store, so a
- * restarted server resumes every running crawl where it stopped.
+ * crawler: runs the items of jobs of any kind (crawl, batch, discovery). One scheduler thread
+ * claims due items from the store, hands their fetches to the fetch loop, and applies page outcomes
+ * (documents, failures, discovered links) in group commits; workers do the per-page CPU work. All
+ * crawl state is in the store, so a restarted server resumes every running crawl where it stopped.
  */
 #ifndef CINDER_CRAWL_CRAWLER_H
 #define CINDER_CRAWL_CRAWLER_H
 
 #include <stdint.h>
 
-#include "crawl/crawl_opts.h"
+#include "crawl/crawl_page.h"
+#include "spec/crawl_opts.h"
 #include "fetch/fetcher.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -17,12 +18,44 @@
 
 typedef struct crawler crawler_t;
 
+/* What a job kind does with its pages and life events; jobs/ supplies one per job (a crawler
+ * knows no dialect). Every member may be NULL. */
+typedef struct {
+    /* Worker thread: turns a fetched page (no fetch error, not a 429/503 to retry) into its
+     * outcome with crawl/crawl_page.h. NULL: the page becomes a Firecrawl document. */
+    void (*page)(crawl_page_t *p, void *ud);
+    /* Worker thread: a fetch that ended in an error; true when the hook recorded the outcome
+     * itself, false to record the failure. */
+    bool (*fetch_failed)(crawl_page_t *p, void *ud);
+    /* Worker thread: a document built by the default page path, before it is stored (borrowed;
+     * the hook may read it or add to it). */
+    void (*document)(json_t *doc, void *ud);
+    /* Worker thread: the outbox event written with the outcome res of the item at url, or
+     * NULL. Freed with event_free. */
+    store_event_t *(*item_event)(void *ud, const char *job_id, const char *url,
+                                 const store_item_result_t *res);
+    /* Scheduler thread: the event written with the job's completion, or NULL. */
+    store_event_t *(*end_event)(void *ud, const char *job_id);
+    void (*event_free)(store_event_t *ev);
+    /* Scheduler thread (or the thread freeing the crawler): the outcome res of one of the job's
+     * items was committed (rc: how the commit went). Not called for an item put back to
+     * pending (a retry later, or a fetch cut short by a shutdown). */
+    void (*committed)(void *ud, const store_item_result_t *res, cinder_err rc);
+    void (*ud_free)(void *ud); /* frees ud when the job leaves the scheduler */
+    void *ud;
+} crawl_hooks_t;
+
+/* Supplies the hooks of job rec, whose persisted options are opts (both borrowed), when the job
+ * is scheduled (created or resumed). An error keeps the job from being scheduled. */
+typedef cinder_err (*crawl_bind_fn)(void *ctx, const store_job_t *rec, json_t *opts,
+                                    crawl_hooks_t *out);
+
 /* Starts the scheduler over the engine's store, fetcher and pool (borrowed; they must outlive
- * the crawler) and resumes the crawls the store lists as running. result_ttl_ms sets expiry;
- * host_connections caps the fetches in flight to one host across all crawls (<= 0: default).
+ * the crawler) and resumes the jobs the store lists as running, binding each through bind(ctx).
+ * host_connections caps the fetches in flight to one host across all jobs (<= 0: default).
  * Free with crawler_free. */
 CINDER_MUST_CHECK cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool,
-                                         int64_t result_ttl_ms, int host_connections,
+                                         int host_connections, crawl_bind_fn bind, void *ctx,
                                          crawler_t **out);
 
 /* Stops scheduling: no new fetch starts. Call before the fetcher and the pool are freed (their
@@ -34,26 +67,32 @@ void crawler_stop(crawler_t *c);
  * after the fetcher and the pool are freed. Accepts NULL. */
 void crawler_free(crawler_t *c);
 
-/* Creates a crawl job for o (validated by the caller; copied) and starts it. Writes the job id
- * into id_out (>= 40 bytes). CINDER_E_BAD_REQUEST when a regex is invalid (message in err). */
-CINDER_MUST_CHECK cinder_err crawler_start(crawler_t *c, const crawl_opts_t *o, char *id_out,
-                                           char *err, size_t errlen);
+/* Checks that o can be crawled (its scope compiles): CINDER_E_BAD_REQUEST with a message in err
+ * naming the invalid regex. */
+CINDER_MUST_CHECK cinder_err crawler_check(const crawl_opts_t *o, char *err, size_t errlen);
 
-/* Creates a batch scrape job (o->batch set; o's page options and concurrency apply) of
- * urls[0..n) (absolute http(s) URLs; repeated URLs are scraped once) and starts it. Nothing is
- * discovered, robots.txt and sitemaps are not read. Writes the job id into id_out. */
-CINDER_MUST_CHECK cinder_err crawler_start_batch(crawler_t *c, const crawl_opts_t *o,
-                                                 const char *const *urls, size_t n, char *id_out,
-                                                 char *err, size_t errlen);
+/* Offers urls[0..n) to the frontier of job id (created by the caller with options o) under limit
+ * (< 0: none), keyed by o's URL-key rules; *admitted (may be NULL) receives how many were new. */
+CINDER_MUST_CHECK cinder_err crawler_seed(crawler_t *c, const char *id, const crawl_opts_t *o,
+                                          const char *const *urls, size_t n, int64_t limit,
+                                          size_t *admitted);
 
-/* Adds urls[0..n) to the running batch id (*added receives how many were new).
- * CINDER_E_NOT_FOUND when id is not a batch, CINDER_E_ALREADY_TERMINAL when it has ended. */
+/* Schedules job id, already in the store with its items, reading its options back from the
+ * store (the path a resumed job takes). on_document (may be NULL; not persisted) receives each
+ * document on a worker thread as it is built (thread-safe; doc borrowed); the store then keeps an
+ * empty placeholder in its place: for the command line, which writes documents itself. */
+CINDER_MUST_CHECK cinder_err crawler_schedule(crawler_t *c, const char *id,
+                                              void (*on_document)(json_t *doc, void *ud), void *ud);
+
+/* Adds urls[0..n) to the scheduled batch id (*added receives how many were new).
+ * CINDER_E_ALREADY_TERMINAL when it is not scheduled (ended or cancelled). */
 CINDER_MUST_CHECK cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
                                             size_t n, size_t *added);
 
-/* Cancels a crawl: from the moment this returns no new page fetch starts; pending items, and
- * claimed ones whose fetch has not started, are cancelled and their credits refunded (*out,
- * may be NULL, says how many; its inputs are set here). Errors as store_job_cancel. */
+/* Cancels a job: from the moment this returns no new page fetch starts; pending items, and
+ * claimed ones whose fetch has not started, are cancelled and their credits refunded. out->event
+ * (the caller's, may be NULL) is written with the cancel; out says how many. Errors as
+ * store_job_cancel. */
 CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out);
 
 /* Re-queues the failed items of job id (a batch) and schedules it again, also when it had

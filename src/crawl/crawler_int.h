@@ -30,6 +30,7 @@ typedef struct cjob {
     struct cjob *next;
     char id[40];
     crawl_opts_t opts;
+    crawl_hooks_t hooks; /* the job kind's page processor and events (jobs/) */
     scope_t *scope;
     urlkey_opts_t kopts;
     int running;           /* pages claimed and not yet recorded */
@@ -66,7 +67,7 @@ typedef struct page {
     crawler_t *c;
     cjob_t *job;
     store_item_t item;
-    bool gated; /* holds a hostgate slot until its fetch completes */
+    hostgate_t *gated; /* the gate whose slot it holds until its fetch completes, or NULL */
     fetch_result_t *fres;
     store_item_result_t res; /* the outcome, pointing into the fields below */
     char *doc;
@@ -74,15 +75,17 @@ typedef struct page {
     char *final_key; /* key of the redirect target, when the page redirected elsewhere */
     store_item_new_t *found;
     size_t n_found;
-    webhook_event_t *hook; /* the outcome's webhook event (res.event points into it), or NULL */
+    store_event_t *hook; /* the outcome's outbox event (res.event is it), or NULL */
 } page_t;
 
 struct crawler {
     store_t *st;
     fetcher_t *fetcher;
     pool_t *pool;
-    hostgate_t *gate; /* per-host slots and pauses, shared by all crawls */
-    int64_t ttl_ms;
+    hostgate_t *gate;             /* per-host slots and pauses, shared by all crawls */
+    hostgate_t *interactive_gate; /* per-host slots of the jobs a client waits on */
+    crawl_bind_fn bind;           /* supplies each scheduled job's hooks */
+    void *bind_ctx;
     pthread_t thread;
     bool started; /* the scheduler thread runs */
     pthread_mutex_t mu;
@@ -140,25 +143,11 @@ void crawl_page_outcome(page_t *p);
 /* Worker task: crawl_page_outcome, then queues the page for the scheduler. */
 void crawl_page_process(void *arg);
 
-/* Records the page as failed with e (detail, may be NULL, is added to the message). */
-void crawl_page_fail(page_t *p, cinder_err e, const char *detail);
+/* The gate j's fetches go through. */
+hostgate_t *crawl_gate_of(crawler_t *c, const cjob_t *j);
 
-/* Offers links (a JSON array of URL strings, borrowed) found on the page at page_url to the
- * crawl's frontier, through its scope and known robots.txt policies. */
-void crawl_page_discover(page_t *p, json_t *links, const char *page_url);
-
-/* Records the page as succeeded with its document doc (JSON text; the page takes it): notes a
- * redirect and packs the document for the store. */
-void crawl_page_succeed(page_t *p, char *doc);
-
-/* Discovery jobs (crawl_discover.c, worker thread). When the fetched URL is a document by its
- * Content-Type (also when its body was over the size cap), records it as a file record and
- * returns true. */
-bool crawl_discover_file(page_t *p);
-
-/* Discovery jobs: turns a fetched page into its record of document links (jobs/discover.h) and
- * offers its links to the frontier; documents are never offered, they are recorded. */
-void crawl_discover_page(page_t *p);
+/* Whether job j was cancelled (takes c->mu: for worker threads). */
+bool crawl_job_cancelled(crawler_t *c, const cjob_t *j);
 
 /* Frees a page and everything it owns. */
 void crawl_page_free(page_t *p);

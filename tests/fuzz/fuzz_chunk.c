@@ -6,7 +6,7 @@
 
 #include "html/anchors.h"
 #include "html/chunk.h"
-#include "jobs/rank.h"
+#include "dialect/skop/rank.h"
 
 static void rank_bytes(const char *s)
 {

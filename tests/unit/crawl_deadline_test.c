@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "crawl/crawler.h"
+#include "jobs/jobs.h"
 #include "util/clock.h"
 
 TEST(deadline_skips_pending_pages_and_completes)
@@ -20,7 +21,10 @@ TEST(deadline_skips_pending_pages_and_completes)
     fetcher_t *f = fetcher_new(NULL);
     pool_t *pool = pool_new(1, 16);
     crawler_t *c = NULL;
-    REQUIRE(f && pool && crawler_new(st, f, pool, 3600000, 0, &c) == CINDER_OK);
+    jobs_t *js = NULL;
+    REQUIRE(jobs_new(st, 3600000, &js) == CINDER_OK);
+    REQUIRE(f && pool && crawler_new(st, f, pool, 0, jobs_bind, js, &c) == CINDER_OK);
+    jobs_attach(js, c, f, pool);
 
     crawl_opts_t o;
     crawl_opts_init(&o, 2);
@@ -30,7 +34,7 @@ TEST(deadline_skips_pending_pages_and_completes)
     o.deadline_ms = clock_wall_ms() - 1;
     o.meta = json_pack("{s:s}", "prompt", "annual report");
     char id[40], err[256] = "";
-    REQUIRE(crawler_start(c, &o, id, err, sizeof err) == CINDER_OK);
+    REQUIRE(jobs_crawl_start(js, &o, id, err, sizeof err) == CINDER_OK);
     crawl_opts_cleanup(&o);
 
     store_job_t job = {0};
@@ -62,6 +66,7 @@ TEST(deadline_skips_pending_pages_and_completes)
     fetcher_free(f);
     pool_free(pool);
     crawler_free(c);
+    jobs_free(js);
     store_close(st);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

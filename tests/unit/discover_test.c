@@ -2,7 +2,7 @@
 
 #include <stdlib.h>
 
-#include "jobs/discover.h"
+#include "dialect/skop/discover.h"
 
 TEST(document_types_by_extension_and_mime)
 {

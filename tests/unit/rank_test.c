@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "jobs/rank.h"
+#include "dialect/skop/rank.h"
 #include "util/buf.h"
 
 static void join_token(const char *tok, size_t len, void *ud)

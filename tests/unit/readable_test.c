@@ -60,15 +60,15 @@ TEST(readable_blog_post_keeps_article_drops_chrome)
     CHECK_CONTAINS(t, "shortly after its first restoration");
     CHECK_CONTAINS(t, "1.2 million"); /* the data table stays */
     CHECK_CONTAINS(t, "schedule of road closures");
-    CHECK_NOT_CONTAINS(t, "Sports");                         /* navigation */
-    CHECK_NOT_CONTAINS(t, "Home");                           /* breadcrumbs */
-    CHECK_NOT_CONTAINS(t, "Ten best walks");                 /* sidebar */
-    CHECK_NOT_CONTAINS(t, "newsletter");                     /* sidebar widget */
-    CHECK_NOT_CONTAINS(t, "All rights");                     /* footer */
-    CHECK_NOT_CONTAINS(t, "waiting for this");               /* comments */
-    CHECK_NOT_CONTAINS(t, "Share on Facebook");              /* share widget */
-    CHECK_NOT_CONTAINS(t, "Council approves");               /* related links */
-    CHECK_NOT_CONTAINS(t, "Jane Porter");                    /* byline */
+    CHECK_NOT_CONTAINS(t, "Sports");                     /* navigation */
+    CHECK_NOT_CONTAINS(t, "Home");                       /* breadcrumbs */
+    CHECK_NOT_CONTAINS(t, "Ten best walks");             /* sidebar */
+    CHECK_NOT_CONTAINS(t, "newsletter");                 /* sidebar widget */
+    CHECK_NOT_CONTAINS(t, "All rights");                 /* footer */
+    CHECK_NOT_CONTAINS(t, "waiting for this");           /* comments */
+    CHECK_NOT_CONTAINS(t, "Share on Facebook");          /* share widget */
+    CHECK_NOT_CONTAINS(t, "Council approves");           /* related links */
+    CHECK_NOT_CONTAINS(t, "Jane Porter");                /* byline */
     CHECK_CONTAINS(t, "Rebuilding the Old Mill Bridge"); /* the article keeps its title */
     CHECK_NOT_CONTAINS(t, "tracking code");
     buf_cleanup(&b);

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "api/trieve_opts.h"
-#include "crawl/crawl_chunks.h"
-#include "jobs/trieve.h"
+#include "dialect/trieve/options.h"
+#include "dialect/trieve/chunks.h"
+#include "dialect/trieve/recrawl.h"
 
 /* Parses the JSON text co; returns whether it was accepted, the message in err. */
 static bool parse(const char *co, json_t **norm, crawl_opts_t *o, char *err, size_t len)
@@ -54,10 +54,16 @@ TEST(trieve_options_map_to_the_crawl)
     CHECK_INT(o.max_depth, -1);
     CHECK(o.page.formats & PIPE_FMT_HTML);
     REQUIRE(o.chunks != NULL);
-    CHECK_STR(o.chunks->site_url, "https://docs.example.com/guide/");
-    REQUIRE(o.chunks->n_heading_remove == 1);
-    CHECK_STR(o.chunks->heading_remove[0], " | Docs");
-    CHECK_INT(o.chunks->n_tags, 1);
+    json_object_set_new(o.chunks, "team", json_string("t"));
+    json_object_set_new(o.chunks, "dataset", json_string("d"));
+    json_object_set_new(o.chunks, "requestId", json_string("r"));
+    crawl_chunks_t *ch = crawl_chunks_from_json(o.chunks);
+    REQUIRE(ch != NULL);
+    CHECK_STR(ch->site_url, "https://docs.example.com/guide/");
+    REQUIRE(ch->n_heading_remove == 1);
+    CHECK_STR(ch->heading_remove[0], " | Docs");
+    CHECK_INT(ch->n_tags, 1);
+    crawl_chunks_free(ch);
     /* normalised: every known key, defaults filled, unknown keys dropped */
     CHECK_INT(json_object_size(norm), 17);
     CHECK(json_object_get(norm, "unknown") == NULL);

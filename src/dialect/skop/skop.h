@@ -1,0 +1,14 @@
+/* The skop dialect's routes and its error envelope (dialect/skop/skop.c). */
+#ifndef CINDER_DIALECT_SKOP_SKOP_H
+#define CINDER_DIALECT_SKOP_SKOP_H
+
+#include "api/router.h"
+
+/* The routes of the dialect; ends with a {NULL} entry. */
+extern const api_route_t skop_routes[];
+
+/* Replies with the dialect's error envelope for e (status from api/errmap.c; detail may be NULL).
+ */
+void skop_error(api_req_t *r, cinder_err e, const char *detail);
+
+#endif
