@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "store/store_jobs.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/uuid.h"

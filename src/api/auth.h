@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/store.h"
+#include "store/store_accounts.h"
 #include "util/error.h"
 
 #define AUTH_CACHE_MS 2000

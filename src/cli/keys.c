@@ -12,7 +12,7 @@
 #include "api/auth.h"
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "store/store.h"
+#include "store/store_accounts.h"
 #include "util/clock.h"
 
 typedef struct {

@@ -12,7 +12,7 @@
 #include "crawl/crawl_page.h"
 #include "spec/crawl_opts.h"
 #include "fetch/fetcher.h"
-#include "store/store.h"
+#include "store/store_jobs.h"
 #include "util/error.h"
 #include "util/pool.h"
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "jobs/scrape.h"
+#include "store/store_accounts.h"
 #include "jobs/webhook_event.h"
 #include "util/clock.h"
 #include "util/log.h"

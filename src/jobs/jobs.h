@@ -20,7 +20,7 @@
 
 #include "crawl/crawler.h"
 #include "spec/crawl_opts.h"
-#include "store/store.h"
+#include "store/store_jobs.h"
 #include "util/error.h"
 
 typedef struct jobs jobs_t;

@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "spec/webhook_cfg.h"
-#include "store/store.h"
+#include "store/store_jobs.h"
 
 /* An event ready for the outbox; ev points into the strings, which the event owns. */
 typedef struct {

@@ -653,23 +653,11 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
     return rc == SQLITE_OK ? CINDER_OK : CINDER_E_STORE;
 }
 
-const struct store_ops store_sqlite_ops = {
-    .name = "sqlite",
-    .open = sq_open,
-    .close = sq_close,
+static const struct store_job_ops sq_jobs_ops = {
     .doc_pack = sq_doc_pack,
     .job_create = sq_job_create,
     .job_get = sq_job_get,
     .job_finish = sq_job_finish,
-    .key_add = sq_key_add,
-    .key_find = sq_key_find,
-    .keys_list = sq_keys_list,
-    .key_revoke = sq_key_revoke,
-    .team_get = sq_team_get,
-    .team_credits = sq_team_credits,
-    .job_reserve = sq_job_reserve,
-    .idem_claim = sq_idem_claim,
-    .idem_release = sq_idem_release,
     .jobs_list = sq_jobs_list,
     .items_list = sq_items_list,
     .items_retry = sq_items_retry,
@@ -685,6 +673,27 @@ const struct store_ops store_sqlite_ops = {
     .items_errors = sq_items_errors,
     .jobs_active = sq_jobs_active,
     .job_delete = sq_job_delete,
+};
+
+static const struct store_account_ops sq_accounts_ops = {
+    .key_add = sq_key_add,
+    .key_find = sq_key_find,
+    .keys_list = sq_keys_list,
+    .key_revoke = sq_key_revoke,
+    .team_get = sq_team_get,
+    .team_credits = sq_team_credits,
+    .job_reserve = sq_job_reserve,
+    .idem_claim = sq_idem_claim,
+    .idem_release = sq_idem_release,
+};
+
+static const struct store_outbox_ops sq_outbox_ops = {
+    .outbox_due = sq_outbox_due,
+    .outbox_retry = sq_outbox_retry,
+    .outbox_delete = sq_outbox_delete,
+};
+
+static const struct store_trieve_ops sq_trieve_ops = {
     .dataset_touch = sq_dataset_touch,
     .trieve_put = sq_trieve_put,
     .trieve_get = sq_trieve_get,
@@ -694,7 +703,14 @@ const struct store_ops store_sqlite_ops = {
     .trieve_delete = sq_trieve_delete,
     .chunks_upsert = sq_chunks_upsert,
     .chunks_page = sq_chunks_page,
-    .outbox_due = sq_outbox_due,
-    .outbox_retry = sq_outbox_retry,
-    .outbox_delete = sq_outbox_delete,
+};
+
+const struct store_ops store_sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .jobs = &sq_jobs_ops,
+    .accounts = &sq_accounts_ops,
+    .outbox = &sq_outbox_ops,
+    .trieve = &sq_trieve_ops,
 };

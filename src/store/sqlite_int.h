@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "store/store.h"
+#include "store/store_backend.h"
 
 #define SQ_STMT_CACHE 64
 

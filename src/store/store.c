@@ -3,12 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_int.h"
 #include "util/mem.h"
-
-struct store {
-    const struct store_ops *ops;
-    void *impl;
-};
 
 cinder_err store_open(const char *spec, store_t **out)
 {
@@ -42,37 +38,37 @@ const char *store_backend(const store_t *st)
 
 cinder_err store_job_create(store_t *st, const store_job_t *job)
 {
-    return st->ops->job_create(st->impl, job);
+    return st->ops->jobs->job_create(st->impl, job);
 }
 
 cinder_err store_job_get(store_t *st, const char *id, store_job_t *out)
 {
-    return st->ops->job_get(st->impl, id, out);
+    return st->ops->jobs->job_get(st->impl, id, out);
 }
 
 cinder_err store_job_finish(store_t *st, const store_job_t *job)
 {
-    return st->ops->job_finish(st->impl, job);
+    return st->ops->jobs->job_finish(st->impl, job);
 }
 
 cinder_err store_doc_put(store_t *st, const char *job_id, int64_t seq, const char *json, size_t len)
 {
-    return st->ops->doc_put(st->impl, job_id, seq, json, len);
+    return st->ops->jobs->doc_put(st->impl, job_id, seq, json, len);
 }
 
 cinder_err store_doc_pack(store_t *st, const char *json, size_t len, char **out, size_t *out_len)
 {
-    return st->ops->doc_pack(st->impl, json, len, out, out_len);
+    return st->ops->jobs->doc_pack(st->impl, json, len, out, out_len);
 }
 
 cinder_err store_doc_get(store_t *st, const char *job_id, int64_t seq, char **json, size_t *len)
 {
-    return st->ops->doc_get(st->impl, job_id, seq, json, len);
+    return st->ops->jobs->doc_get(st->impl, job_id, seq, json, len);
 }
 
 cinder_err store_expire(store_t *st, int64_t now_ms, int64_t *removed)
 {
-    return st->ops->expire(st->impl, now_ms, removed);
+    return st->ops->jobs->expire(st->impl, now_ms, removed);
 }
 
 void store_job_cleanup(store_job_t *job)
@@ -94,38 +90,38 @@ cinder_err store_items_add(store_t *st, const char *job_id, const store_item_new
                            int64_t limit, int64_t now_ms, size_t *admitted)
 {
     size_t dummy;
-    return st->ops->items_add(st->impl, job_id, items, n, limit, now_ms,
-                              admitted ? admitted : &dummy);
+    return st->ops->jobs->items_add(st->impl, job_id, items, n, limit, now_ms,
+                                    admitted ? admitted : &dummy);
 }
 
 cinder_err store_items_claim(store_t *st, const char *job_id, size_t max, int64_t now_ms,
                              store_item_t *out, size_t *n)
 {
-    return st->ops->items_claim(st->impl, job_id, max, now_ms, out, n);
+    return st->ops->jobs->items_claim(st->impl, job_id, max, now_ms, out, n);
 }
 
 cinder_err store_items_finish(store_t *st, const char *job_id, const store_item_result_t *res,
                               size_t n, int64_t limit, int64_t now_ms)
 {
-    return st->ops->items_finish(st->impl, job_id, res, n, limit, now_ms);
+    return st->ops->jobs->items_finish(st->impl, job_id, res, n, limit, now_ms);
 }
 
 cinder_err store_items_recover(store_t *st, int64_t *reset)
 {
     int64_t dummy;
-    return st->ops->items_recover(st->impl, reset ? reset : &dummy);
+    return st->ops->jobs->items_recover(st->impl, reset ? reset : &dummy);
 }
 
 cinder_err store_job_cancel(store_t *st, const char *job_id, int64_t now_ms, store_cancel_t *out)
 {
     store_cancel_t dummy = {0};
-    return st->ops->job_cancel(st->impl, job_id, now_ms, out ? out : &dummy);
+    return st->ops->jobs->job_cancel(st->impl, job_id, now_ms, out ? out : &dummy);
 }
 
 cinder_err store_docs_page(store_t *st, const char *job_id, int64_t skip, size_t limit,
                            size_t max_bytes, char ***docs, size_t *n)
 {
-    return st->ops->docs_page(st->impl, job_id, skip, limit, max_bytes, docs, n);
+    return st->ops->jobs->docs_page(st->impl, job_id, skip, limit, max_bytes, docs, n);
 }
 
 void store_docs_free(char **docs, size_t n)
@@ -138,7 +134,7 @@ void store_docs_free(char **docs, size_t n)
 cinder_err store_items_errors(store_t *st, const char *job_id, size_t max, store_item_error_t **out,
                               size_t *n)
 {
-    return st->ops->items_errors(st->impl, job_id, max, out, n);
+    return st->ops->jobs->items_errors(st->impl, job_id, max, out, n);
 }
 
 void store_item_errors_free(store_item_error_t *e, size_t n)
@@ -167,65 +163,19 @@ const char *item_status_name(item_status s)
 
 cinder_err store_jobs_active(store_t *st, job_kind kind, char ***ids, size_t *n)
 {
-    return st->ops->jobs_active(st->impl, kind, ids, n);
-}
-
-cinder_err store_key_add(store_t *st, const store_key_t *key, int64_t team_credits)
-{
-    return st->ops->key_add(st->impl, key, team_credits);
-}
-
-cinder_err store_key_find(store_t *st, const char *hash, store_key_t *out)
-{
-    return st->ops->key_find(st->impl, hash, out);
-}
-
-cinder_err store_keys_list(store_t *st, store_key_t **out, size_t *n)
-{
-    return st->ops->keys_list(st->impl, out, n);
-}
-
-cinder_err store_key_revoke(store_t *st, const char *prefix, int64_t now_ms)
-{
-    return st->ops->key_revoke(st->impl, prefix, now_ms);
-}
-
-cinder_err store_team_get(store_t *st, const char *name, store_team_t *out)
-{
-    return st->ops->team_get(st->impl, name, out);
-}
-
-cinder_err store_team_credits(store_t *st, const char *name, int64_t delta, bool set,
-                              int64_t now_ms)
-{
-    return st->ops->team_credits(st->impl, name, delta, set, now_ms);
-}
-
-cinder_err store_job_reserve(store_t *st, const char *job_id, int64_t credits, int64_t now_ms)
-{
-    return st->ops->job_reserve(st->impl, job_id, credits, now_ms);
-}
-
-cinder_err store_idem_claim(store_t *st, const char *team, const char *key, int64_t now_ms)
-{
-    return st->ops->idem_claim(st->impl, team, key, now_ms);
-}
-
-cinder_err store_idem_release(store_t *st, const char *team, const char *key)
-{
-    return st->ops->idem_release(st->impl, team, key);
+    return st->ops->jobs->jobs_active(st->impl, kind, ids, n);
 }
 
 cinder_err store_jobs_list(store_t *st, const char *team, job_kind kind, int64_t offset,
                            size_t limit, char ***ids, size_t *n, int64_t *total)
 {
-    return st->ops->jobs_list(st->impl, team, kind, offset, limit, ids, n, total);
+    return st->ops->jobs->jobs_list(st->impl, team, kind, offset, limit, ids, n, total);
 }
 
 cinder_err store_items_list(store_t *st, const char *job_id, size_t max, bool docs,
                             store_item_info_t **out, size_t *n)
 {
-    return st->ops->items_list(st->impl, job_id, max, docs, out, n);
+    return st->ops->jobs->items_list(st->impl, job_id, max, docs, out, n);
 }
 
 void store_item_infos_free(store_item_info_t *items, size_t n)
@@ -242,119 +192,10 @@ void store_item_infos_free(store_item_info_t *items, size_t n)
 
 cinder_err store_items_retry(store_t *st, const char *job_id, int64_t now_ms, int64_t *n)
 {
-    return st->ops->items_retry(st->impl, job_id, now_ms, n);
+    return st->ops->jobs->items_retry(st->impl, job_id, now_ms, n);
 }
 
 cinder_err store_job_delete(store_t *st, const char *job_id)
 {
-    return st->ops->job_delete(st->impl, job_id);
-}
-
-cinder_err store_dataset_touch(store_t *st, const char *team, const char *dataset, int64_t now_ms)
-{
-    return st->ops->dataset_touch(st->impl, team, dataset, now_ms);
-}
-
-cinder_err store_trieve_put(store_t *st, const store_trieve_t *rec)
-{
-    return st->ops->trieve_put(st->impl, rec);
-}
-
-cinder_err store_trieve_get(store_t *st, const char *team, const char *dataset, const char *id,
-                            store_trieve_t *out)
-{
-    return st->ops->trieve_get(st->impl, team, dataset, id, out);
-}
-
-cinder_err store_trieve_list(store_t *st, const char *team, const char *dataset, int64_t skip,
-                             size_t limit, store_trieve_t **out, size_t *n)
-{
-    return st->ops->trieve_list(st->impl, team, dataset, skip, limit, out, n);
-}
-
-cinder_err store_trieve_open(store_t *st, int64_t now_ms, store_trieve_t **out, size_t *n)
-{
-    return st->ops->trieve_open(st->impl, now_ms, out, n);
-}
-
-cinder_err store_trieve_done(store_t *st, const char *id, const char *scrape_id, const char *status)
-{
-    return st->ops->trieve_done(st->impl, id, scrape_id, status);
-}
-
-cinder_err store_trieve_delete(store_t *st, const char *team, const char *dataset, const char *id)
-{
-    return st->ops->trieve_delete(st->impl, team, dataset, id);
-}
-
-void store_trieve_cleanup(store_trieve_t *rec)
-{
-    free(rec->url);
-    free(rec->options);
-    free(rec->crawl);
-    free(rec->status);
-    memset(rec, 0, sizeof *rec);
-}
-
-void store_trieve_free(store_trieve_t *recs, size_t n)
-{
-    for (size_t i = 0; recs && i < n; i++)
-        store_trieve_cleanup(&recs[i]);
-    free(recs);
-}
-
-cinder_err store_chunks_upsert(store_t *st, const char *team, const char *dataset,
-                               const store_chunk_t *c, size_t n, int64_t now_ms)
-{
-    return st->ops->chunks_upsert(st->impl, team, dataset, c, n, now_ms);
-}
-
-cinder_err store_chunks_page(store_t *st, const char *team, const char *dataset, int64_t skip,
-                             size_t limit, store_chunk_t **out, size_t *n, int64_t *total)
-{
-    return st->ops->chunks_page(st->impl, team, dataset, skip, limit, out, n, total);
-}
-
-void store_chunks_free(store_chunk_t *c, size_t n)
-{
-    for (size_t i = 0; c && i < n; i++) {
-        free(c[i].tracking_id);
-        free(c[i].request_id);
-        free(c[i].url);
-        free(c[i].heading);
-        free(c[i].html);
-        free(c[i].text);
-        free(c[i].metadata);
-        free(c[i].tag_set);
-    }
-    free(c);
-}
-
-cinder_err store_outbox_due(store_t *st, int64_t now_ms, size_t max, store_outbox_t **out,
-                            size_t *n)
-{
-    return st->ops->outbox_due(st->impl, now_ms, max, out, n);
-}
-
-cinder_err store_outbox_retry(store_t *st, int64_t id, int64_t next_ms)
-{
-    return st->ops->outbox_retry(st->impl, id, next_ms);
-}
-
-cinder_err store_outbox_delete(store_t *st, int64_t id)
-{
-    return st->ops->outbox_delete(st->impl, id);
-}
-
-void store_outbox_free(store_outbox_t *ev, size_t n)
-{
-    if (!ev)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        free(ev[i].url);
-        free(ev[i].headers);
-        free(ev[i].body);
-        free(ev[i].doc);
-    }
-    free(ev);
+    return st->ops->jobs->job_delete(st->impl, job_id);
 }

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "api/auth.h"
-#include "store/store.h"
+#include "store/store_accounts.h"
 #include "util/clock.h"
 
 typedef struct {

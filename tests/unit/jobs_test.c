@@ -12,6 +12,8 @@
 #include "api/auth.h"
 #include "crawl/crawler.h"
 #include "jobs/jobs.h"
+#include "store/store_accounts.h"
+#include "store/store_outbox.h"
 #include "util/clock.h"
 #include "util/mem.h"
 

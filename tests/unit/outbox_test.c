@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "store/store.h"
+#include "store/store_jobs.h"
+#include "store/store_outbox.h"
 #include "util/clock.h"
 #include "util/uuid.h"
 

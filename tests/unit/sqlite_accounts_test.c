@@ -7,7 +7,8 @@
 #include <unistd.h>
 
 #include "api/auth.h"
-#include "store/store.h"
+#include "store/store_accounts.h"
+#include "store/store_jobs.h"
 #include "util/clock.h"
 #include "util/uuid.h"
 

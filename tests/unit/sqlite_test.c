@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "store/store.h"
+#include "store/store_jobs.h"
 #include "util/clock.h"
 #include "util/uuid.h"
 

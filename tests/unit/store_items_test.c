@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "store/store.h"
+#include "store/store_jobs.h"
 #include "util/clock.h"
 #include "util/uuid.h"
 

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "store/store.h"
+#include "store/store_jobs.h"
+#include "store/store_trieve.h"
 #include "util/clock.h"
 #include "util/uuid.h"
 

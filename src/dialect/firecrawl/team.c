@@ -6,7 +6,8 @@
 
 #include "api/app.h"
 #include "dialect/firecrawl/firecrawl.h"
-#include "store/store.h"
+#include "store/store_accounts.h"
+#include "store/store_jobs.h"
 
 /* What self-hosted Firecrawl reports for an account without limits. */
 #define UNLIMITED 99999999

@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "jobs/jobs.h"
-#include "store/store.h"
+#include "store/store_trieve.h"
 
 typedef struct crawl_chunks {
     char team[64];       /* the dataset's team ("" when the server runs open) */

@@ -30,7 +30,8 @@
 
 #include "spec/crawl_opts.h"
 #include "jobs/jobs.h"
-#include "store/store.h"
+#include "store/store_jobs.h"
+#include "store/store_trieve.h"
 #include "util/error.h"
 
 /* What creating or updating a request takes besides the crawler options. */
