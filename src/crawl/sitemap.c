@@ -468,7 +468,9 @@ static bool inflate_step(sitemap_parser_t *p)
     }
     if (rc == Z_OK)
         return p->zs.avail_in > 0 || p->zs.avail_out == 0;
-    if (rc != Z_BUF_ERROR)
+    /* Not when the XML died on this output: the rest of the input is ignored, as it is when a
+     * later feed brings the bad bytes (results must not depend on chunking). */
+    if (rc != Z_BUF_ERROR && p->mode != MODE_DEAD)
         stop(p, CINDER_E_PARSE);
     return false;
 }

@@ -333,6 +333,20 @@ TEST(truncated_or_corrupt_gzip_is_parse_error)
     free(z);
 }
 
+/* Found by fuzz_sitemap: once the XML inside a gzip body is dead, a later gzip error (here a bad
+ * CRC) is ignored with the rest of the input whatever the chunking; one big feed, where zlib sees
+ * the error in the same inflate call that killed the XML, gave E_PARSE. */
+TEST(gzip_error_after_dead_xml_is_ignored)
+{
+    static const char doc[] = "<urlset><url><loc>https://ex.com/1</loc></url></urlset>"
+                              "<url><loc>https://ex.com/late</loc></url>";
+    size_t zlen;
+    char *z = gzip_bytes(doc, strlen(doc), &zlen);
+    z[zlen - 8] ^= 0x5a; /* the CRC-32 of the trailer */
+    check_doc_len(z, zlen, "P https://ex.com/1\n", 0, CINDER_OK);
+    free(z);
+}
+
 TEST(malformed_xml_keeps_earlier_urls)
 {
     /* Unclosed <url>, mismatched end tag, then truncation inside an entry. */
