@@ -13,7 +13,8 @@
  * one <loc> buffer and one <lastmod> buffer. libxml2 keeps at most a few KiB
  * of unparsed input here, since text nodes are delivered incrementally; its
  * own cap on an unterminated token (XML_MAX_LOOKUP_LIMIT, 10 MB, no
- * XML_PARSE_HUGE) bounds the pathological cases.
+ * XML_PARSE_HUGE) bounds the pathological cases. XML goes to libxml2 through a
+ * 64 KiB stage that holds back a short tail (see xml_cut).
  */
 #include "crawl/sitemap.h"
 
@@ -30,6 +31,8 @@
 #define MAX_DEPTH   16          /* roles tracked; deeper elements are ignored */
 #define ZOUT_SIZE   (64u << 10) /* inflate output window */
 #define FEED_SLICE  (1u << 20)  /* keeps lengths within int for libxml2 and uInt for zlib */
+#define XML_STAGE   (64u << 10) /* bytes staged for libxml2, see xml_cut */
+#define XML_TAIL    4096        /* most bytes searched back for a cut */
 
 enum gz_state { GZ_SNIFF, GZ_RAW, GZ_INFLATE, GZ_MEMBER_END, GZ_IGNORE };
 enum mode { MODE_SNIFF, MODE_XML, MODE_TEXT, MODE_DEAD };
@@ -55,6 +58,8 @@ struct sitemap_parser {
     size_t sniffed; /* bytes of BOM/whitespace skipped before the content */
     size_t bom;     /* bytes of a leading UTF-8 BOM matched */
     xmlParserCtxtPtr xml;
+    unsigned char *stage; /* XML_STAGE bytes not yet given to libxml2 */
+    size_t staged;
     size_t depth;
     unsigned char roles[MAX_DEPTH];
 
@@ -341,6 +346,7 @@ static bool xml_open(sitemap_parser_t *p)
     p->xml = xmlCreatePushParserCtxt(&sax, p, NULL, 0, NULL);
     if (!p->xml)
         return false;
+    p->stage = xmalloc(XML_STAGE);
     /* No XML_PARSE_NOENT, DTDLOAD or HUGE: no entity expansion, no DTD, no network. */
     xmlCtxtUseOptions(p->xml, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
                                   XML_PARSE_NOWARNING);
@@ -354,20 +360,54 @@ static void xml_dead(sitemap_parser_t *p)
     flush_pending(p);
 }
 
+/* How many of the n staged bytes to give libxml2: up to the last three ASCII bytes in a row.
+ * libxml2 2.9 stops the document at an invalid UTF-8 byte with fewer than four bytes after it in
+ * its buffer, but reads the byte as Latin-1 and goes on otherwise, so where a chunk ended decided
+ * which URLs came out. 0: hold them all; after XML_TAIL bytes without such a run, give them all. */
+static size_t xml_cut(const unsigned char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = n; i > 0 && n - i < XML_TAIL; i--) {
+        run = s[i - 1] < 0x80 ? run + 1 : 0;
+        if (run == 3)
+            return i + 2;
+    }
+    return n >= XML_TAIL ? n : 0;
+}
+
+/* Gives libxml2 the staged bytes up to xml_cut, keeps the rest staged. */
+static void xml_push(sitemap_parser_t *p)
+{
+    size_t cut = xml_cut(p->stage, p->staged);
+    if (cut == 0)
+        return;
+    xmlParseChunk(p->xml, (const char *)p->stage, (int)cut, 0);
+    memmove(p->stage, p->stage + cut, p->staged - cut);
+    p->staged -= cut;
+    if (p->err == CINDER_OK && p->xml->instate == XML_PARSER_EOF)
+        xml_dead(p);
+}
+
 static void xml_feed(sitemap_parser_t *p, const unsigned char *s, size_t n)
 {
     if (!p->xml && !xml_open(p)) {
         stop(p, CINDER_E_NOMEM);
         return;
     }
-    xmlParseChunk(p->xml, (const char *)s, (int)n, 0);
-    if (p->err == CINDER_OK && p->xml->instate == XML_PARSER_EOF)
-        xml_dead(p);
+    while (n > 0 && p->err == CINDER_OK && p->mode == MODE_XML) {
+        size_t k = n < XML_STAGE - p->staged ? n : XML_STAGE - p->staged;
+        memcpy(p->stage + p->staged, s, k);
+        p->staged += k;
+        s += k;
+        n -= k;
+        xml_push(p);
+    }
 }
 
 static void xml_finish(sitemap_parser_t *p)
 {
-    xmlParseChunk(p->xml, NULL, 0, 1);
+    xmlParseChunk(p->xml, (const char *)p->stage, (int)p->staged, 1);
+    p->staged = 0;
     flush_pending(p);
 }
 
@@ -468,7 +508,9 @@ static bool inflate_step(sitemap_parser_t *p)
     }
     if (rc == Z_OK)
         return p->zs.avail_in > 0 || p->zs.avail_out == 0;
-    if (rc != Z_BUF_ERROR)
+    /* Not when the XML died on this output: the rest of the input is ignored, as it is when a
+     * later feed brings the bad bytes (results must not depend on chunking). */
+    if (rc != Z_BUF_ERROR && p->mode != MODE_DEAD)
         stop(p, CINDER_E_PARSE);
     return false;
 }
@@ -598,6 +640,7 @@ void sitemap_parser_free(sitemap_parser_t *p)
             xmlFreeDoc(p->xml->myDoc); /* libxml2's SAX-mode entity holder, if a DTD declared any */
         xmlFreeParserCtxt(p->xml);
     }
+    free(p->stage);
     free(p->zout);
     free(p);
 }

@@ -333,6 +333,37 @@ TEST(truncated_or_corrupt_gzip_is_parse_error)
     free(z);
 }
 
+/* Found by fuzz_sitemap: once the XML inside a gzip body is dead, a later gzip error (here a bad
+ * CRC) is ignored with the rest of the input whatever the chunking; one big feed, where zlib sees
+ * the error in the same inflate call that killed the XML, gave E_PARSE. */
+TEST(gzip_error_after_dead_xml_is_ignored)
+{
+    static const char doc[] = "<urlset><url><loc>https://ex.com/1</loc></url></urlset>"
+                              "<url><loc>https://ex.com/late</loc></url>";
+    size_t zlen;
+    char *z = gzip_bytes(doc, strlen(doc), &zlen);
+    z[zlen - 8] ^= 0x5a; /* the CRC-32 of the trailer */
+    check_doc_len(z, zlen, "P https://ex.com/1\n", 0, CINDER_OK);
+    /* The minimised fuzz input: 0xff starts XML, then an invalid distance code. The XML bytes are
+     * still staged (no ASCII yet, see xml_cut) when zlib fails, so every chunking gives E_PARSE. */
+    static const char tiny[] = "\x1f\x8b\x08\x00\x00\x68\x02\xff\xff\x47\xfa\xff\x10\x02\x60\xff";
+    check_doc_len(tiny, sizeof tiny - 1, "", 0, CINDER_E_PARSE);
+    free(z);
+}
+
+/* Found by fuzz_sitemap: libxml2 2.9 gave up on the document when a chunk ended one or two bytes
+ * after an invalid UTF-8 byte, and read the byte as Latin-1 otherwise (1-byte chunks hit it in both
+ * documents, 7-byte ones in the second). */
+TEST(invalid_utf8_any_chunking)
+{
+    check_doc("<urlset><url><loc>http://a.ex/\xff</loc></url><url><loc>http://b.ex/</loc></url>"
+              "</urlset>",
+              "P http://a.ex/\xff\nP http://b.ex/\n", 0);
+    check_doc("<urlset><url>\n<loc>https://c.ex/\xfe\xff</loc><lastmod>\xff</lastmod></url>"
+              "<loc>http://d.ex/\xc3</loc></urlset>",
+              "P https://c.ex/\xfe\xff \xff\nP http://d.ex/\xc3\n", 0);
+}
+
 TEST(malformed_xml_keeps_earlier_urls)
 {
     /* Unclosed <url>, mismatched end tag, then truncation inside an entry. */
