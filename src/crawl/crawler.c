@@ -267,14 +267,15 @@ static bool finish_if_done(crawler_t *c, cjob_t *j)
     return terminal;
 }
 
-/* Drops crawls that are finished or cancelled and have nothing in flight. Caller holds c->mu. */
+/* Drops crawls that are finished or cancelled and have nothing in flight (pages, sitemaps,
+ * robots.txt: their callbacks point at the crawl). Caller holds c->mu. */
 static void reap(crawler_t *c)
 {
     for (cjob_t **jp = &c->jobs; *jp;) {
         cjob_t *j = *jp;
         bool kickoff_done =
             j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started || past_deadline(j);
-        if (j->running == 0 && j->sitemaps_pending == 0 &&
+        if (j->running == 0 && j->sitemaps_pending == 0 && !crawl_robots_fetching(j) &&
             (j->cancelled || (kickoff_done && finish_if_done(c, j)))) {
             *jp = j->next;
             cjob_free(j);

@@ -3,6 +3,7 @@
 #define CINDER_CRAWL_CRAWLER_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "crawl/crawler.h"
@@ -25,15 +26,19 @@ typedef struct host {
     struct page *parked; /* claimed pages waiting for the policy */
 } host_t;
 
-/* One running crawl, owned by the scheduler. Freed only when no page of it is in flight. */
+/* One running crawl, owned by the scheduler. Freed only when no page, sitemap or robots.txt
+ * fetch of it is in flight. */
 typedef struct cjob {
     struct cjob *next;
     char id[40];
     crawl_opts_t opts;
     scope_t *scope;
     urlkey_opts_t kopts;
-    int running;           /* pages claimed and not yet recorded */
-    bool cancelled;        /* no new fetch may start */
+    int running; /* pages claimed and not yet recorded */
+    /* No new fetch may start. Written under the crawler mutex; workers read it without the
+     * mutex (build_document, crawl_discover_page: a cancelled crawl discovers no more links),
+     * hence atomic. */
+    atomic_bool cancelled;
     int64_t next_start_ms; /* pacing for `delay` */
     host_t *hosts;         /* guarded by the crawler mutex; most recently used first */
     int n_hosts;
@@ -113,6 +118,10 @@ void crawl_robots_route(crawler_t *c, cjob_t *j, page_t *p);
 /* Releases parked pages whose policy became known, and retries failed robots.txt fetches that
  * are due. Caller holds c->mu. */
 void crawl_robots_tick(crawler_t *c, cjob_t *j, int64_t now_mono);
+
+/* True while a robots.txt fetch of the crawl is in flight (its callback will touch the crawl).
+ * Caller holds c->mu. */
+bool crawl_robots_fetching(const cjob_t *j);
 
 /* The known policy of url's origin, or NULL. Caller holds c->mu. */
 const robots_t *crawl_robots_known(cjob_t *j, const char *url);
