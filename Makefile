@@ -1,7 +1,9 @@
 # cinder — GNU make + pkg-config.
 #   make          build build/cinder
 #   make run      install dependencies, build, serve on 127.0.0.1:3002 (data in ./data)
-#   make test     install test dependencies, build, run every test (unit tests under ASan+UBSan)
+#   make test     install test dependencies, build, run every test (unit tests under ASan+UBSan
+#                 and under TSan, a server smoke test under TSan)
+#   make tsan     build build/tsan/cinder and the unit tests under ThreadSanitizer
 #   make bench    run the benchmarks in bench/
 #   make format   apply .clang-format
 
@@ -15,12 +17,18 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
 LIBS    := $(PKG_LIBS) -lmodest -lm -lpthread
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 
 SRC      := $(shell find src -name '*.c' ! -path src/main.c | sort)
 OBJ      := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ  := $(SRC:%.c=build/asan/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
+# linked into every unit test: the framework and the contract suite's store fixture
+TEST_LIB_SRC := tests/unit/test.c tests/unit/test_store.c
+TEST_LIB := $(TEST_LIB_SRC) tests/unit/test.h tests/unit/test_store.h
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+TSAN_OBJ := $(SRC:%.c=build/tsan/obj/%.o)
+TSAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tsan/tests/%)
 SITE_SRC := $(sort $(wildcard tests/site/*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/replay/%)
@@ -29,7 +37,7 @@ FUZZ_OBJ := $(SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run test unit deps test-deps bench format clean fuzz
+.PHONY: all run test unit tsan deps test-deps bench format clean fuzz
 all: build/cinder
 
 build/obj/%.o: %.c
@@ -40,11 +48,19 @@ build/asan/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
+build/tsan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -c $< -o $@
+
 build/libcinder.a: $(OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 build/asan/libcinder.a: $(SAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/tsan/libcinder.a: $(TSAN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -54,9 +70,16 @@ build/cinder: build/obj/src/main.o build/libcinder.a
 build/asan/cinder: build/asan/obj/src/main.o build/asan/libcinder.a
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
-build/asan/tests/%: tests/unit/%.c tests/unit/test.c tests/unit/test.h build/asan/libcinder.a
+build/tsan/cinder: build/tsan/obj/src/main.o build/tsan/libcinder.a
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/tests/%: tests/unit/%.c $(TEST_LIB) build/asan/libcinder.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< tests/unit/test.c build/asan/libcinder.a $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(TEST_LIB_SRC) build/asan/libcinder.a $(LIBS)
+
+build/tsan/tests/%: tests/unit/%.c $(TEST_LIB) build/tsan/libcinder.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -Itests/unit -o $@ $< $(TEST_LIB_SRC) build/tsan/libcinder.a $(LIBS)
 
 build/asan/replay/%: tests/fuzz/%.c tests/fuzz/replay.c build/asan/libcinder.a
 	@mkdir -p $(dir $@)
@@ -97,8 +120,10 @@ run: deps
 
 unit: $(UNIT_BIN) $(REPLAY_BIN)
 
+tsan: build/tsan/cinder $(TSAN_UNIT_BIN)
+
 test: test-deps
-	@$(MAKE) --no-print-directory -j$(NPROC) build/cinder build/asan/cinder build/fixture-site unit
+	@$(MAKE) --no-print-directory -j$(NPROC) build/cinder build/asan/cinder build/fixture-site unit tsan
 	@bash tests/run.sh
 
 bench: deps
@@ -111,4 +136,4 @@ format:
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d)

@@ -5,11 +5,12 @@
  * owns `workers` threads, and the reaper is one thread that wakes once a
  * minute (or on shutdown) to expire old results; the crawler runs one
  * scheduler thread; webhook delivery runs one thread with its own libcurl
- * handles. Shutdown order: stop webhook delivery, stop the reaper, stop the crawler's
- * scheduling (no new fetch), stop the fetcher (its in-flight transfers
+ * handles. Shutdown order (engine_stop): stop webhook delivery, stop the reaper, stop the
+ * crawler's scheduling (no new fetch), stop the fetcher (its in-flight transfers
  * complete with CINDER_E_SHUTDOWN and their callbacks queue work), drain and
- * stop the pool (so every callback has run), record the crawl pages that
- * finished meanwhile, then close the store.
+ * stop the pool (so every callback has run). Nothing is freed until engine_free, which
+ * then records the crawl pages that finished meanwhile and closes the store, so a caller
+ * still inside the engine meanwhile gets CINDER_E_SHUTDOWN, not freed memory.
  */
 #include "engine.h"
 
@@ -105,8 +106,12 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
         rc = CINDER_E_FETCH;
         goto out;
     }
-    e->workers = cfg->workers > 0 ? cfg->workers : default_workers();
-    e->pool = pool_new(e->workers, 4096);
+    e->pool = pool_new(cfg->workers > 0 ? cfg->workers : default_workers(), 4096);
+    if (!e->pool) {
+        rc = CINDER_E_NOMEM;
+        goto out;
+    }
+    e->workers = pool_threads(e->pool);
     rc = jobs_new(e->store, cfg->result_ttl_ms, &e->jobs);
     if (rc)
         goto out;
@@ -123,8 +128,11 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
     if (rc)
         goto out;
     e->reaper_running = pthread_create(&e->reaper, NULL, reaper_main, e) == 0;
-    if (e->reaper_running)
-        pthread_setname_np(e->reaper, "cinder-reaper");
+    if (!e->reaper_running) {
+        rc = CINDER_E_NOMEM; /* results would never expire */
+        goto out;
+    }
+    pthread_setname_np(e->reaper, "cinder-reaper");
 out:
     if (rc) {
         engine_free(e);
@@ -134,21 +142,33 @@ out:
     return CINDER_OK;
 }
 
-void engine_free(engine_t *e)
+void engine_stop(engine_t *e)
 {
     if (!e)
         return;
     webhook_free(e->webhook);
+    e->webhook = NULL;
     pthread_mutex_lock(&e->mu);
     e->stopping = true;
     pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->mu);
     if (e->reaper_running)
         pthread_join(e->reaper, NULL);
+    e->reaper_running = false;
     crawler_stop(e->crawler);
+    fetcher_stop(e->fetcher);
+    pool_stop(e->pool);
+    crawler_settle(e->crawler); /* waiting scrapes are answered now, while the server can */
+}
+
+void engine_free(engine_t *e)
+{
+    if (!e)
+        return;
+    engine_stop(e);
+    crawler_free(e->crawler);
     fetcher_free(e->fetcher);
     pool_free(e->pool);
-    crawler_free(e->crawler);
     jobs_free(e->jobs);
     store_close(e->store);
     pthread_mutex_destroy(&e->mu);

@@ -35,8 +35,14 @@ typedef struct jobs jobs_t; /* jobs/jobs.h */
  * engine_free. */
 CINDER_MUST_CHECK cinder_err engine_new(const engine_config_t *cfg, engine_t **out);
 
-/* Stops accepting work, lets in-flight jobs finish (their callbacks run), stops the threads and
- * closes the store. Accepts NULL. */
+/* Stops every engine thread: in-flight fetches complete with CINDER_E_SHUTDOWN and every
+ * callback has run (so every deferred scrape reply was made) when it returns. The engine stays
+ * valid (the store still answers; new fetches fail with CINDER_E_SHUTDOWN). Call from one
+ * thread; a second call does nothing. Accepts NULL. */
+void engine_stop(engine_t *e);
+
+/* engine_stop, then records the crawl pages that finished meanwhile, closes the store and frees
+ * everything. Nothing may use the engine any more. Accepts NULL. */
 void engine_free(engine_t *e);
 
 /* Accessors; the objects belong to the engine. */

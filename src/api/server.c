@@ -9,10 +9,17 @@
  * request's mutex and resumes the connection; MHD then calls the access
  * handler again on its own thread, which queues the stored response. The
  * mutex makes "reply arrives before the handler returned" safe too.
+ *
+ * Draining (shutdown): server_drain_start stops the listener and sets `draining` under the
+ * server mutex; from then on a request that reaches dispatch is answered 503 without running a
+ * handler. Every request that did get a handler is counted in `inflight` (same mutex) until MHD
+ * reports it completed, i.e. its reply was sent, so server_drain_wait (condition variable
+ * `idle`) returns once every handler has finished and every deferred reply has gone out.
  */
 #include "api/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,11 +27,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "api/app.h"
 #include "api/auth.h"
+#include "api/errmap.h"
 #include "api/router.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -37,6 +48,11 @@ struct server {
     struct MHD_Daemon *d;
     server_config_t cfg;
     int port;
+    MHD_socket listen_fd; /* once quiesced: closed after MHD_stop_daemon, as MHD requires */
+    pthread_mutex_t mu;   /* guards the fields below */
+    pthread_cond_t idle;  /* signalled when inflight drops to 0 */
+    int inflight;         /* requests that reached a handler and are not completed */
+    bool draining;
 };
 
 struct api_req {
@@ -46,6 +62,7 @@ struct api_req {
     char *path;
     buf_t body;
     bool too_large, dispatched, deferred, suspended, queued;
+    bool counted; /* in srv->inflight (guarded by srv->mu) */
     route_match_t match;
     char id[24];
     int64_t start_us;
@@ -248,6 +265,34 @@ static void dispatch(api_req_t *r)
     reply_error(r, r->match.method_mismatch ? 405 : 404, msg);
 }
 
+/* Counts r in flight unless the server is draining; false: r must not reach a handler. */
+static bool admit(server_t *s, api_req_t *r)
+{
+    pthread_mutex_lock(&s->mu);
+    r->counted = !s->draining;
+    s->inflight += r->counted;
+    pthread_mutex_unlock(&s->mu);
+    return r->counted;
+}
+
+static void release(server_t *s, api_req_t *r)
+{
+    pthread_mutex_lock(&s->mu);
+    if (r->counted && --s->inflight == 0)
+        pthread_cond_broadcast(&s->idle);
+    r->counted = false;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* The reply to a request that arrives while the server drains: 503, and the connection closes. */
+static void reply_draining(api_req_t *r)
+{
+    const errmap_entry_t *m = errmap_get(CINDER_E_SHUTDOWN);
+    api_add_header(r, "Connection", "close");
+    api_add_header(r, "Retry-After", "5");
+    reply_error(r, m->status, m->message);
+}
+
 static api_req_t *req_new(server_t *s, struct MHD_Connection *c, const char *url,
                           const char *method)
 {
@@ -333,7 +378,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (!r->dispatched) {
         r->dispatched = true;
-        dispatch(r);
+        if (admit(s, r))
+            dispatch(r);
+        else
+            reply_draining(r);
     }
     return after_dispatch(r);
 }
@@ -344,6 +392,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     api_req_t *r = *con_cls;
     if (!r)
         return;
+    release(cls, r);
     double ms = (double)(clock_mono_us() - r->start_us) / 1000.0;
     log_info("req=%s %s %s %u %.1fms%s", r->id, r->method, r->path, r->queued ? r->status : 0, ms,
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
@@ -377,6 +426,9 @@ cinder_err server_new(const server_config_t *cfg, server_t **out)
     }
     server_t *s = xcalloc(1, sizeof *s);
     s->cfg = *cfg;
+    s->listen_fd = MHD_INVALID_SOCKET;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->idle, NULL);
     unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
@@ -388,7 +440,7 @@ cinder_err server_new(const server_config_t *cfg, server_t **out)
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->d) {
         log_error("cannot listen on %s:%d", cfg->host, cfg->port);
-        free(s);
+        server_free(s);
         return CINDER_E_IO;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -402,16 +454,48 @@ int server_port(const server_t *s)
     return s->port;
 }
 
-void server_quiesce(server_t *s)
+void server_drain_start(server_t *s)
 {
-    if (s && s->d)
-        MHD_quiesce_daemon(s->d);
+    pthread_mutex_lock(&s->mu);
+    bool first = !s->draining;
+    s->draining = true;
+    pthread_mutex_unlock(&s->mu);
+    if (!first || !s->d)
+        return;
+    s->listen_fd = MHD_quiesce_daemon(s->d);
+    /* refuse new connections now instead of leaving them in the backlog until exit (the
+     * descriptor itself stays open until MHD has stopped) */
+    if (s->listen_fd != MHD_INVALID_SOCKET && shutdown(s->listen_fd, SHUT_RDWR) != 0)
+        log_warn("cannot shut the listening socket: %s", strerror(errno));
+}
+
+int server_drain_wait(server_t *s, int64_t timeout_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(timeout_ms / 1000);
+    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (s->inflight > 0 && pthread_cond_timedwait(&s->idle, &s->mu, &ts) == 0)
+        ;
+    int left = s->inflight;
+    pthread_mutex_unlock(&s->mu);
+    return left;
 }
 
 void server_free(server_t *s)
 {
     if (!s)
         return;
-    MHD_stop_daemon(s->d);
+    if (s->d)
+        MHD_stop_daemon(s->d);
+    if (s->listen_fd != MHD_INVALID_SOCKET)
+        close(s->listen_fd);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->idle);
     free(s);
 }

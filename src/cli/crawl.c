@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -64,7 +65,10 @@ static const opt_def_t crawl_opts[] = {
 static const char usage[] = "usage: cinder crawl [OPTIONS] URL\n\n"
                             "Crawls a site without a server and writes its pages as markdown.";
 
-static volatile sig_atomic_t interrupted;
+/* Set by the SIGINT handler, which may run on any engine thread (the signal is not blocked in
+ * them), and read by the main thread: a lock-free atomic, where volatile sig_atomic_t is only
+ * safe for a handler on the reading thread. */
+static atomic_int interrupted;
 
 static void on_sigint(int sig)
 {

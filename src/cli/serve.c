@@ -3,7 +3,15 @@
  *
  * Threads: SIGINT/SIGTERM are blocked before any thread starts, so every
  * thread inherits the mask; the main thread then waits for them with
- * sigwait and runs the shutdown sequence itself.
+ * sigwait and runs the shutdown sequence itself:
+ *   1. the server drains: the listener closes, new requests get 503, and the
+ *      main thread waits (at most --drain-timeout) for the requests already
+ *      in a handler to finish and their replies to go out;
+ *   2. the engine stops: fetches still running end with CINDER_E_SHUTDOWN, so
+ *      the sync scrapes still waiting are answered (503), and those replies
+ *      get REPLY_GRACE_MS to go out;
+ *   3. the server stops (no handler runs after MHD_stop_daemon), then the
+ *      Trieve scheduler and the engine are freed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +35,8 @@
 #include "util/log.h"
 #include "version.h"
 
+#define REPLY_GRACE_MS 2000 /* for the replies the engine's stop makes */
+
 typedef struct {
     const char *host;
     long port;
@@ -42,6 +52,7 @@ typedef struct {
     const char *resolve[OPT_LIST_MAX];
     const char *webhook_secret;
     long long webhook_retry_base_ms;
+    long long drain_timeout_ms;
 } serve_cfg_t;
 
 #define F(x) offsetof(serve_cfg_t, x)
@@ -72,6 +83,9 @@ static const opt_def_t serve_opts[] = {
      "sign webhook bodies: X-Firecrawl-Signature: sha256=<hex HMAC-SHA256 of the body>"},
     {"webhook-retry-base", 0, "CINDER_WEBHOOK_RETRY_BASE", OPT_DURATION, F(webhook_retry_base_ms),
      "1s", "DURATION", "delay before a failed webhook is retried, doubling each time (8 attempts)"},
+    {"drain-timeout", 0, "CINDER_DRAIN_TIMEOUT", OPT_DURATION, F(drain_timeout_ms), "5s",
+     "DURATION",
+     "on SIGTERM/SIGINT, how long requests in progress may take to finish (new ones get 503)"},
     {"log-level", 0, "CINDER_LOG_LEVEL", OPT_STR, F(log_level), "info", "LEVEL",
      "debug, info, warn or error"},
     {NULL, 0, NULL, 0, 0, NULL, NULL, NULL},
@@ -174,6 +188,22 @@ static void block_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Steps 1 and 2 of the shutdown (see the top of the file). */
+static void drain(server_t *srv, engine_t *engine, long long timeout_ms, int sig)
+{
+    server_drain_start(srv);
+    log_info("received %s: draining (new requests get 503; up to %lld ms for those in progress)",
+             sig == SIGINT ? "SIGINT" : "SIGTERM", timeout_ms);
+    int left = server_drain_wait(srv, timeout_ms);
+    if (left)
+        log_warn("%d request(s) still in progress after %lld ms: stopping the fetches they wait "
+                 "for",
+                 left, timeout_ms);
+    engine_stop(engine);
+    if (left && (left = server_drain_wait(srv, REPLY_GRACE_MS)) > 0)
+        log_warn("%d reply(ies) not sent: their connections are closed", left);
+}
+
 /* Runs the server until SIGINT or SIGTERM; returns the exit status. */
 static int serve(const serve_cfg_t *cfg)
 {
@@ -187,8 +217,9 @@ static int serve(const serve_cfg_t *cfg)
                           cfg->resolve,        (int)cfg->host_connections,
                           cfg->webhook_secret, cfg->webhook_retry_base_ms};
     engine_t *engine = NULL;
-    if (engine_new(&ec, &engine)) {
-        log_error("cannot start: the store in %s could not be opened", cfg->data);
+    cinder_err rc = engine_new(&ec, &engine);
+    if (rc) {
+        log_error("cannot start: %s (store in %s)", cinder_strerror(rc), cfg->data);
         return 1;
     }
     api_app_t app = {engine_jobs(engine), cfg->allow_private, NULL};
@@ -209,14 +240,12 @@ static int serve(const serve_cfg_t *cfg)
              CINDER_VERSION, cfg->host, server_port(srv), store_backend(engine_store(engine)),
              cfg->data, engine_workers(engine), cfg->allow_private ? "allowed" : "refused",
              cfg->result_ttl_ms / 1000);
-    int sig = wait_for_signal();
-    log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    server_quiesce(srv);
+    drain(srv, engine, cfg->drain_timeout_ms, wait_for_signal());
     status = 0;
 out:
+    server_free(srv);
     trieve_sched_free(recrawls);
     engine_free(engine);
-    server_free(srv);
     auth_free(app.auth);
     if (status == 0)
         log_info("stopped");
@@ -232,9 +261,10 @@ int cmd_serve(int argc, char **argv)
     if (rc)
         return rc == CINDER_E_DECLINED ? 0 : 2;
     if (cfg.port < 0 || cfg.port > 65535 || cfg.result_ttl_ms <= 0 || cfg.host_connections < 1 ||
-        cfg.host_connections > 1024 || cfg.webhook_retry_base_ms <= 0) {
+        cfg.host_connections > 1024 || cfg.webhook_retry_base_ms <= 0 || cfg.drain_timeout_ms < 0) {
         fprintf(stderr, "cinder serve: --port must be 0-65535, --result-ttl and "
-                        "--webhook-retry-base positive and --host-connections 1-1024\n");
+                        "--webhook-retry-base positive, --drain-timeout not negative and "
+                        "--host-connections 1-1024\n");
         return 2;
     }
     set_log_level(cfg.log_level);

@@ -12,7 +12,9 @@
  * the fetch thread, which parses outside the mutex and then publishes the policy under it. A
  * published robots_t is immutable; it lives until the crawl is freed or its origin is evicted
  * (at most CRAWL_MAX_HOSTS origins are kept per crawl, least recently used goes first), so
- * callers use it only while they hold the mutex.
+ * callers use it only while they hold the mutex. A robots.txt fetch in flight points at its
+ * crawl and host: the scheduler frees neither until it has come back (a cancelled crawl whose
+ * parked pages are gone waits for it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,14 @@ static host_t *host_get(cjob_t *j, const char *origin, bool create)
     j->hosts = h;
     j->n_hosts++;
     return h;
+}
+
+bool crawl_robots_fetching(const cjob_t *j)
+{
+    for (const host_t *h = j->hosts; h; h = h->next)
+        if (h->fetching)
+            return true;
+    return false;
 }
 
 const robots_t *crawl_robots_known(cjob_t *j, const char *url)

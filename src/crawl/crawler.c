@@ -275,14 +275,15 @@ static bool finish_if_done(crawler_t *c, cjob_t *j)
     return terminal;
 }
 
-/* Drops crawls that are finished or cancelled and have nothing in flight. Caller holds c->mu. */
+/* Drops crawls that are finished or cancelled and have nothing in flight (pages, sitemaps,
+ * robots.txt: their callbacks point at the crawl). Caller holds c->mu. */
 static void reap(crawler_t *c)
 {
     for (cjob_t **jp = &c->jobs; *jp;) {
         cjob_t *j = *jp;
         bool kickoff_done =
             j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started || past_deadline(j);
-        if (j->running == 0 && j->sitemaps_pending == 0 &&
+        if (j->running == 0 && j->sitemaps_pending == 0 && !crawl_robots_fetching(j) &&
             (j->cancelled || (kickoff_done && finish_if_done(c, j)))) {
             *jp = j->next;
             cjob_free(j);
@@ -415,14 +416,18 @@ cinder_err crawler_seed(crawler_t *c, const char *id, const crawl_opts_t *o,
     return seed(c, id, &kopts, urls, n, limit, admitted);
 }
 
-/* Links a loaded job into the scheduler and wakes it. */
-static void link_job(crawler_t *c, cjob_t *j)
+/* Links a loaded job into the scheduler and wakes it; false once the crawler is stopping. */
+static bool link_job(crawler_t *c, cjob_t *j)
 {
     pthread_mutex_lock(&c->mu);
-    j->next = c->jobs;
-    c->jobs = j;
-    pthread_cond_signal(&c->cv);
+    bool open = !c->stopping;
+    if (open) {
+        j->next = c->jobs;
+        c->jobs = j;
+        pthread_cond_signal(&c->cv);
+    }
     pthread_mutex_unlock(&c->mu);
+    return open;
 }
 
 cinder_err crawler_schedule(crawler_t *c, const char *id, void (*on_document)(json_t *, void *),
@@ -433,8 +438,10 @@ cinder_err crawler_schedule(crawler_t *c, const char *id, void (*on_document)(js
         return CINDER_E_STORE;
     j->opts.on_document = on_document;
     j->opts.on_document_ud = ud;
-    link_job(c, j); /* from here on the scheduler may finish and free j at once */
-    return CINDER_OK;
+    if (link_job(c, j)) /* from here on the scheduler may finish and free j at once */
+        return CINDER_OK;
+    cjob_free(j); /* stopping: the job stays in the store and is resumed after a restart */
+    return CINDER_E_SHUTDOWN;
 }
 
 cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls, size_t n,
@@ -524,10 +531,7 @@ hostgate_t *crawl_gate_of(crawler_t *c, const cjob_t *j)
 
 bool crawl_job_cancelled(crawler_t *c, const cjob_t *j)
 {
-    pthread_mutex_lock(&c->mu);
-    bool cancelled = j->cancelled;
-    pthread_mutex_unlock(&c->mu);
-    return cancelled;
+    return atomic_load(&j->cancelled);
 }
 
 int crawler_active(crawler_t *c)
@@ -635,23 +639,37 @@ void crawler_stop(crawler_t *c)
         pthread_join(c->thread, NULL);
 }
 
-void crawler_free(crawler_t *c)
+void crawler_settle(crawler_t *c)
 {
     if (!c)
         return;
     crawler_stop(c);
-    commit_done(c, c->done); /* pages that finished while the fetcher and pool drained */
+    pthread_mutex_lock(&c->mu);
+    page_t *done = c->done;
+    smbatch_t *sitemaps = c->sitemap_done;
+    cjob_t *jobs = c->jobs;
     c->done = NULL;
-    while (c->sitemap_done) { /* re-read after a restart: the kickoff is idempotent */
-        smbatch_t *b = c->sitemap_done;
-        c->sitemap_done = b->next;
+    c->sitemap_done = NULL;
+    c->jobs = NULL;
+    pthread_mutex_unlock(&c->mu);
+    commit_done(c, done); /* pages that finished while the fetcher and pool drained */
+    while (sitemaps) {    /* re-read after a restart: the kickoff is idempotent */
+        smbatch_t *b = sitemaps;
+        sitemaps = b->next;
         crawl_smbatch_free(b);
     }
-    while (c->jobs) {
-        cjob_t *j = c->jobs;
-        c->jobs = j->next;
+    while (jobs) { /* their hooks see the end: a client waiting on one is answered */
+        cjob_t *j = jobs;
+        jobs = j->next;
         cjob_free(j);
     }
+}
+
+void crawler_free(crawler_t *c)
+{
+    if (!c)
+        return;
+    crawler_settle(c);
     hostgate_free(c->gate);
     hostgate_free(c->interactive_gate);
     pthread_mutex_destroy(&c->mu);

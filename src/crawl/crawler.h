@@ -62,6 +62,11 @@ CINDER_MUST_CHECK cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool
  * draining completes the pages in flight). Accepts NULL. */
 void crawler_stop(crawler_t *c);
 
+/* Call after the fetcher and the pool have stopped: records the pages that completed while they
+ * drained and lets go of every job, whose hooks then see their end (a client waiting on a job is
+ * answered); scheduling refuses new jobs from then on. Idempotent; accepts NULL. */
+void crawler_settle(crawler_t *c);
+
 /* Records the pages that completed while the fetcher and pool drained (pages cut short by the
  * shutdown go back to pending and run again after a restart), then frees the crawler. Call
  * after the fetcher and the pool are freed. Accepts NULL. */

@@ -3,6 +3,7 @@
 #define CINDER_CRAWL_CRAWLER_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "crawl/crawler.h"
@@ -25,7 +26,8 @@ typedef struct host {
     struct page *parked; /* claimed pages waiting for the policy */
 } host_t;
 
-/* One running crawl, owned by the scheduler. Freed only when no page of it is in flight. */
+/* One running crawl, owned by the scheduler. Freed only when no page, sitemap or robots.txt
+ * fetch of it is in flight. */
 typedef struct cjob {
     struct cjob *next;
     char id[40];
@@ -33,8 +35,11 @@ typedef struct cjob {
     crawl_hooks_t hooks; /* the job kind's page processor and events (jobs/) */
     scope_t *scope;
     urlkey_opts_t kopts;
-    int running;           /* pages claimed and not yet recorded */
-    bool cancelled;        /* no new fetch may start */
+    int running; /* pages claimed and not yet recorded */
+    /* No new fetch may start. Written under the crawler mutex; workers read it without the
+     * mutex (crawl_page_may_discover: a cancelled crawl discovers no more links),
+     * hence atomic. */
+    atomic_bool cancelled;
     int64_t next_start_ms; /* pacing for `delay` */
     host_t *hosts;         /* guarded by the crawler mutex; most recently used first */
     int n_hosts;
@@ -117,6 +122,10 @@ void crawl_robots_route(crawler_t *c, cjob_t *j, page_t *p);
  * are due. Caller holds c->mu. */
 void crawl_robots_tick(crawler_t *c, cjob_t *j, int64_t now_mono);
 
+/* True while a robots.txt fetch of the crawl is in flight (its callback will touch the crawl).
+ * Caller holds c->mu. */
+bool crawl_robots_fetching(const cjob_t *j);
+
 /* The known policy of url's origin, or NULL. Caller holds c->mu. */
 const robots_t *crawl_robots_known(cjob_t *j, const char *url);
 
@@ -146,7 +155,7 @@ void crawl_page_process(void *arg);
 /* The gate j's fetches go through. */
 hostgate_t *crawl_gate_of(crawler_t *c, const cjob_t *j);
 
-/* Whether job j was cancelled (takes c->mu: for worker threads). */
+/* Whether job j was cancelled (for worker threads, which hold no lock). */
 bool crawl_job_cancelled(crawler_t *c, const cjob_t *j);
 
 /* Frees a page and everything it owns. */

@@ -37,10 +37,11 @@
  * After a turn that finished transfers the loop goes round again without
  * sleeping, so freed slots are refilled from the ring at once.
  *
- * Shutdown. fetcher_free() sets shutting_down under the lock (so every later
+ * Shutdown. fetcher_stop() sets shutting_down under the lock (so every later
  * submit returns CINDER_E_SHUTDOWN), wakes the loop and joins it; the loop
  * completes queued and running transfers with CINDER_E_SHUTDOWN, calling
- * their callbacks, before it exits. The multi handle is freed after the join.
+ * their callbacks, before it exits. fetcher_free() stops, then frees the
+ * multi handle and the rest.
  *
  * Streaming. A request with on_chunk gets its 2xx body piece by piece on the
  * fetch thread instead of in the result. The callback may pause the transfer
@@ -349,15 +350,24 @@ fail:
     return NULL;
 }
 
-void fetcher_free(fetcher_t *f)
+void fetcher_stop(fetcher_t *f)
 {
     if (!f)
         return;
     pthread_mutex_lock(&f->mu);
+    bool running = !f->shutting_down;
     f->shutting_down = true;
     curl_multi_wakeup(f->multi);
     pthread_mutex_unlock(&f->mu);
-    pthread_join(f->thread, NULL);
+    if (running)
+        pthread_join(f->thread, NULL);
+}
+
+void fetcher_free(fetcher_t *f)
+{
+    if (!f)
+        return;
+    fetcher_stop(f);
     fetcher_release(f);
 }
 

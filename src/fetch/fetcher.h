@@ -91,14 +91,18 @@ fetcher_t *fetcher_new(const fetcher_config_t *cfg);
 
 /* Stops the thread: queued requests and transfers still running complete
  * with CINDER_E_SHUTDOWN (their callbacks fire on the fetch thread before this
- * returns); then frees everything. Must not be called from a callback.
- * Accepts NULL. */
+ * returns). The fetcher stays valid: later submissions return
+ * CINDER_E_SHUTDOWN. Call from one thread, never from a callback; a second
+ * call does nothing. Accepts NULL. */
+void fetcher_stop(fetcher_t *f);
+
+/* fetcher_stop, then frees everything. Accepts NULL. */
 void fetcher_free(fetcher_t *f);
 
 /* Queues a request (copied; the caller may free its strings after the call).
  * Thread-safe, also from a completion callback. Returns CINDER_E_INVALID for a
  * NULL url/on_done or a header line without ':' or with CR/LF, CINDER_E_BUSY
- * when the submission queue is full, CINDER_E_SHUTDOWN once fetcher_free has
+ * when the submission queue is full, CINDER_E_SHUTDOWN once fetcher_stop has
  * started. On success on_done fires exactly once; on failure never. */
 CINDER_MUST_CHECK cinder_err fetcher_submit(fetcher_t *f, const fetch_request_t *req);
 

@@ -60,8 +60,9 @@ static const char *const migrations[] = {
      * waits, and in items_problems once it failed or was skipped, so the usual path
      * (pending → running → succeeded) touches an index twice instead of four times */
     "DROP INDEX items_status;"
-    "CREATE INDEX items_pending ON items(job_id, seq) WHERE status = 0;"
-    "CREATE INDEX items_problems ON items(job_id, seq) WHERE status IN (3, 5);",
+    "CREATE INDEX items_pending ON items(job_id, seq) WHERE status = " SQ_ITEM_PENDING ";"
+    "CREATE INDEX items_problems ON items(job_id, seq) WHERE status IN (" SQ_ITEM_FAILED
+    ", " SQ_ITEM_SKIPPED ");",
     /* 4: items and documents keyed by the job's integer rowid instead of its 36-character id
      * (shorter keys in every B-tree; rows of a job are purged before its jobs row, so a reused
      * rowid never meets old rows) */
@@ -78,8 +79,9 @@ static const char *const migrations[] = {
     "DROP TABLE items;"
     "ALTER TABLE items4 RENAME TO items;"
     "CREATE UNIQUE INDEX items_key ON items(job_no, key);"
-    "CREATE INDEX items_pending ON items(job_no, seq) WHERE status = 0;"
-    "CREATE INDEX items_problems ON items(job_no, seq) WHERE status IN (3, 5);"
+    "CREATE INDEX items_pending ON items(job_no, seq) WHERE status = " SQ_ITEM_PENDING ";"
+    "CREATE INDEX items_problems ON items(job_no, seq) WHERE status IN (" SQ_ITEM_FAILED
+    ", " SQ_ITEM_SKIPPED ");"
     "CREATE TABLE documents4 ("
     "  job_no INTEGER NOT NULL, seq INTEGER NOT NULL, compressed INTEGER NOT NULL,"
     "  raw_len INTEGER NOT NULL, body BLOB NOT NULL, item_seq INTEGER NOT NULL DEFAULT -1,"
@@ -137,7 +139,7 @@ static const char *const migrations[] = {
     "CREATE INDEX outbox_job ON outbox(job_id, final, id);",
     /* 8: the running items of a job, found without reading its other items (a final webhook
      * event waits until there are none) */
-    "CREATE INDEX items_running ON items(job_no) WHERE status = 1;",
+    "CREATE INDEX items_running ON items(job_no) WHERE status = " SQ_ITEM_RUNNING ";",
 };
 
 int64_t sq_now_ms(void)
@@ -209,6 +211,36 @@ cinder_err sq_begin(sq_t *s)
     return rc;
 }
 
+/* Makes r ready for a read: its job cache is cleared (the writer may have deleted that job since),
+ * and a read transaction begins. */
+static sq_t *read_ready(sq_t *r)
+{
+    r->job_cache_id[0] = '\0';
+    sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL);
+    return r;
+}
+
+sq_t *sq_read_begin(sq_t *s)
+{
+    if (!s->n_readers) {
+        pthread_mutex_lock(&s->mu);
+        return s;
+    }
+    for (int i = 0; i < s->n_readers; i++)
+        if (pthread_mutex_trylock(&s->readers[i]->mu) == 0)
+            return read_ready(s->readers[i]);
+    sq_t *r = s->readers[atomic_fetch_add(&s->next_reader, 1) % (unsigned)s->n_readers];
+    pthread_mutex_lock(&r->mu);
+    return read_ready(r);
+}
+
+void sq_read_end(sq_t *r)
+{
+    if (!sqlite3_get_autocommit(r->db))
+        sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+    pthread_mutex_unlock(&r->mu);
+}
+
 cinder_err sq_end(sq_t *s, cinder_err rc)
 {
     if (!rc)
@@ -235,6 +267,16 @@ cinder_err sq_err(sq_t *s, int rc, const char *what)
         return CINDER_OK;
     log_error("sqlite: %s: %s", what, sqlite3_errmsg(s->db));
     return CINDER_E_STORE;
+}
+
+bool sq_next(sq_t *s, sqlite3_stmt *st, cinder_err *rc, const char *what)
+{
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        return true;
+    if (r != SQLITE_DONE)
+        *rc = sq_err(s, r, what);
+    return false;
 }
 
 static cinder_err migrate(sq_t *s)
@@ -267,6 +309,27 @@ static cinder_err migrate(sq_t *s)
     return CINDER_OK;
 }
 
+static void sq_free(sq_t *s);
+
+/* Opens the read-only connections of the writer s on the database at path (after its schema is
+ * current). A reader that cannot be opened is logged and left out: reads then share fewer. */
+static void open_readers(sq_t *s, const char *path)
+{
+    int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX;
+    for (int i = 0; i < SQ_READERS; i++) {
+        sq_t *r = xcalloc(1, sizeof *r);
+        pthread_mutex_init(&r->mu, NULL);
+        if (sqlite3_open_v2(path, &r->db, flags, NULL) != SQLITE_OK) {
+            log_warn("store: cannot open a reader of %s: %s", path, sqlite3_errmsg(r->db));
+            sq_free(r);
+            return;
+        }
+        sqlite3_busy_timeout(r->db, 5000);
+        sqlite3_exec(r->db, "PRAGMA cache_size=-4096;", NULL, NULL, NULL);
+        s->readers[s->n_readers++] = r;
+    }
+}
+
 static cinder_err sq_open(const char *dir, void **impl)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
@@ -292,6 +355,8 @@ static cinder_err sq_open(const char *dir, void **impl)
                  "PRAGMA cache_size=-16384;",
                  NULL, NULL, NULL);
     rc = migrate(s);
+    if (!rc)
+        open_readers(s, path.data);
 out:
     buf_cleanup(&path);
     if (rc) {
@@ -304,16 +369,23 @@ out:
     return CINDER_OK;
 }
 
-static void sq_close(void *impl)
+/* Closes one connection (and, for the writer, its readers). Accepts NULL. */
+static void sq_free(sq_t *s)
 {
-    sq_t *s = impl;
     if (!s)
         return;
+    for (int i = 0; i < s->n_readers; i++)
+        sq_free(s->readers[i]);
     for (size_t i = 0; i < SQ_STMT_CACHE && s->stmts[i].sql; i++)
         sqlite3_finalize(s->stmts[i].st);
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->mu);
     free(s);
+}
+
+static void sq_close(void *impl)
+{
+    sq_free(impl);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -332,7 +404,10 @@ static cinder_err run_stmt(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *
 {
     sqlite3_stmt *st = NULL;
     cinder_err err;
-    pthread_mutex_lock(&s->mu);
+    if (read)
+        s = sq_read_begin(s);
+    else
+        pthread_mutex_lock(&s->mu);
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
         bind(st, ud);
@@ -347,7 +422,10 @@ static cinder_err run_stmt(sq_t *s, const char *sql, void (*bind)(sqlite3_stmt *
     if (changes)
         *changes = sqlite3_changes(s->db);
     sqlite3_finalize(st);
-    pthread_mutex_unlock(&s->mu);
+    if (read)
+        sq_read_end(s);
+    else
+        pthread_mutex_unlock(&s->mu);
     return err;
 }
 
@@ -618,12 +696,13 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
     snprintf(sql, sizeof sql,
              "BEGIN;"
              "DELETE FROM outbox WHERE job_id IN (SELECT id FROM jobs WHERE expired=0 AND "
-             "status>1 AND expires_ms<=%lld);"
+             "status> " SQ_JOB_RUNNING " AND expires_ms<=%lld);"
              "DELETE FROM documents WHERE job_no IN (SELECT rowid FROM jobs WHERE expired=0 AND "
-             "status>1 AND expires_ms<=%lld);"
+             "status> " SQ_JOB_RUNNING " AND expires_ms<=%lld);"
              "DELETE FROM items WHERE job_no IN (SELECT rowid FROM jobs WHERE expired=0 AND "
-             "status>1 AND expires_ms<=%lld);"
-             "UPDATE jobs SET expired=1, options=NULL WHERE expired=0 AND status>1 AND "
+             "status> " SQ_JOB_RUNNING " AND expires_ms<=%lld);"
+             "UPDATE jobs SET expired=1, options=NULL WHERE expired=0 AND status> " SQ_JOB_RUNNING
+             " AND "
              "expires_ms<=%lld;"
              "DELETE FROM jobs WHERE expired=1 AND expires_ms<=%lld;"
              "COMMIT;",
@@ -632,9 +711,10 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
     int64_t n = 0;
     sqlite3_stmt *st = NULL;
     pthread_mutex_lock(&s->mu);
-    if (sqlite3_prepare_v2(
-            s->db, "SELECT count(*) FROM jobs WHERE expired=0 AND status>1 AND expires_ms<=?", -1,
-            &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT count(*) FROM jobs WHERE expired=0 AND status> " SQ_JOB_RUNNING
+                           " AND expires_ms<=?",
+                           -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, now_ms);
         if (sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int64(st, 0);

@@ -183,10 +183,11 @@ cinder_err sq_job_finish(void *impl, const store_job_t *job)
     cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
-    sqlite3_stmt *st = sq_prepare(s, "UPDATE jobs SET status=?1,finished_ms=?2,error=?3,"
-                                     "error_code=?4,total=?5,completed=?6,failed=?7,"
-                                     "expires_ms=?2+(expires_ms-created_ms) "
-                                     "WHERE id=?8 AND status IN (0,1)");
+    sqlite3_stmt *st =
+        sq_prepare(s, "UPDATE jobs SET status=?1,finished_ms=?2,error=?3,"
+                      "error_code=?4,total=?5,completed=?6,failed=?7,"
+                      "expires_ms=?2+(expires_ms-created_ms) "
+                      "WHERE id=?8 AND status IN (" SQ_JOB_QUEUED ", " SQ_JOB_RUNNING ")");
     if (!st)
         return sq_end(s, CINDER_E_STORE);
     sqlite3_bind_int(st, 1, job->status);
@@ -252,11 +253,10 @@ cinder_err sq_job_reserve(void *impl, const char *job_id, int64_t credits, int64
 cinder_err sq_jobs_list(void *impl, const char *team, job_kind kind, int64_t offset, size_t limit,
                         char ***ids, size_t *n, int64_t *total)
 {
-    sq_t *s = impl;
+    sq_t *s = sq_read_begin(impl);
     *ids = xcalloc(limit ? limit : 1, sizeof **ids);
     *n = 0;
     *total = 0;
-    pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = sq_prepare(s, "SELECT count(*) FROM jobs WHERE team = ? AND kind = ? AND "
                                      "expired = 0");
     if (st) {
@@ -275,11 +275,17 @@ cinder_err sq_jobs_list(void *impl, const char *team, job_kind kind, int64_t off
         sqlite3_bind_int64(q, 3, (sqlite3_int64)limit);
         sqlite3_bind_int64(q, 4, offset);
     }
-    while (q && *n < limit && sqlite3_step(q) == SQLITE_ROW)
+    cinder_err rc = st && q ? CINDER_OK : CINDER_E_STORE;
+    while (!rc && *n < limit && sq_next(s, q, &rc, "jobs list"))
         (*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(q, 0));
     sq_done(s, q);
-    pthread_mutex_unlock(&s->mu);
-    return st && q ? CINDER_OK : CINDER_E_STORE;
+    sq_read_end(s);
+    if (rc) {
+        store_docs_free(*ids, *n);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 /* Runs one statement bound by the caller under the mutex; *changes (may be NULL) receives the
@@ -341,8 +347,7 @@ static void read_key(sqlite3_stmt *st, store_key_t *k)
 
 cinder_err sq_key_find(void *impl, const char *hash, store_key_t *out)
 {
-    sq_t *s = impl;
-    pthread_mutex_lock(&s->mu);
+    sq_t *s = sq_read_begin(impl);
     sqlite3_stmt *st = sq_prepare(s, "SELECT hash, prefix, team, rate_per_min, created_ms, "
                                      "revoked_ms FROM api_keys WHERE hash = ?");
     cinder_err rc = st ? CINDER_E_NOT_FOUND : CINDER_E_STORE;
@@ -354,21 +359,20 @@ cinder_err sq_key_find(void *impl, const char *hash, store_key_t *out)
         }
     }
     sq_done(s, st);
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
     return rc;
 }
 
 cinder_err sq_keys_list(void *impl, store_key_t **out, size_t *n)
 {
-    sq_t *s = impl;
+    sq_t *s = sq_read_begin(impl);
     *out = NULL;
     *n = 0;
     size_t cap = 0;
-    pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = sq_prepare(s, "SELECT hash, prefix, team, rate_per_min, created_ms, "
                                      "revoked_ms FROM api_keys ORDER BY created_ms, prefix");
     cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && sq_next(s, st, &rc, "keys")) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = xrealloc(*out, cap * sizeof **out);
@@ -376,7 +380,12 @@ cinder_err sq_keys_list(void *impl, store_key_t **out, size_t *n)
         read_key(st, &(*out)[(*n)++]);
     }
     sq_done(s, st);
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
     return rc;
 }
 
@@ -399,8 +408,7 @@ cinder_err sq_key_revoke(void *impl, const char *prefix, int64_t now_ms)
 
 cinder_err sq_team_get(void *impl, const char *name, store_team_t *out)
 {
-    sq_t *s = impl;
-    pthread_mutex_lock(&s->mu);
+    sq_t *s = sq_read_begin(impl);
     sqlite3_stmt *st = sq_prepare(s, "SELECT name, credits, created_ms FROM teams WHERE name = ?");
     cinder_err rc = st ? CINDER_E_NOT_FOUND : CINDER_E_STORE;
     if (st) {
@@ -414,7 +422,7 @@ cinder_err sq_team_get(void *impl, const char *name, store_team_t *out)
         }
     }
     sq_done(s, st);
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #define CINDER_STORE_SQLITE_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +17,33 @@
 
 #define SQ_STMT_CACHE 64
 
-typedef struct {
+/* The stored values of job and item states, as SQL text for statements and partial indexes (a
+ * partial index's WHERE must appear literally in a query for SQLite to use it; a bound parameter
+ * cannot match it). Tied to the enums of store/store.h below. */
+#define SQ_JOB_QUEUED     "0"
+#define SQ_JOB_RUNNING    "1"
+#define SQ_JOB_COMPLETED  "2"
+#define SQ_JOB_FAILED     "3"
+#define SQ_JOB_CANCELLED  "4"
+#define SQ_ITEM_PENDING   "0"
+#define SQ_ITEM_RUNNING   "1"
+#define SQ_ITEM_SUCCEEDED "2"
+#define SQ_ITEM_FAILED    "3"
+#define SQ_ITEM_CANCELLED "4"
+#define SQ_ITEM_SKIPPED   "5"
+_Static_assert(JOB_QUEUED == 0 && JOB_RUNNING == 1 && JOB_COMPLETED == 2 && JOB_FAILED == 3 &&
+                   JOB_CANCELLED == 4,
+               "SQ_JOB_* must match job_status");
+_Static_assert(ITEM_PENDING == 0 && ITEM_RUNNING == 1 && ITEM_SUCCEEDED == 2 && ITEM_FAILED == 3 &&
+                   ITEM_CANCELLED == 4 && ITEM_SKIPPED == 5,
+               "SQ_ITEM_* must match item_status");
+
+#define SQ_READERS                                                                                 \
+    4 /* read-only connections: reads never wait behind the writer, nor it on them                 \
+       */
+
+/* One connection: the writer (the store's handle), or one of its readers. */
+typedef struct sq {
     sqlite3 *db;
     struct {
         const char *sql; /* the statement's text (a string literal: compared by address) */
@@ -25,10 +52,18 @@ typedef struct {
     pthread_mutex_t mu;     /* held for every statement sequence and transaction */
     char job_cache_id[40];  /* the job last mapped to its integer key (guarded by mu) */
     int64_t job_cache_no;
+    struct sq *readers[SQ_READERS]; /* the writer's read-only connections (WAL: each reads the
+                                       last commit, beside the writer) */
+    int n_readers;
+    atomic_uint next_reader; /* round robin when every reader is busy */
 } sq_t;
 
 /* Logs and maps a SQLite result code (OK/DONE/ROW are CINDER_OK). */
 cinder_err sq_err(sq_t *s, int rc, const char *what);
+
+/* Steps a read: true while st yields a row; false at its end, or on an error, which is logged and
+ * stored in *rc (a read loop then returns the error, never the rows read so far as complete). */
+bool sq_next(sq_t *s, sqlite3_stmt *st, cinder_err *rc, const char *what);
 
 /* The prepared statement for sql, a string literal (cached by its address: prepared once per
  * connection); NULL on error (logged). Caller holds s->mu and hands it back with sq_done. */
@@ -44,6 +79,14 @@ void sq_done(sq_t *s, sqlite3_stmt *st);
 
 /* Takes the mutex and begins an IMMEDIATE transaction (the mutex is released on failure). */
 cinder_err sq_begin(sq_t *s);
+
+/* Starts a read: a free reader connection of s (or s itself when it has none), locked, in a read
+ * transaction (one snapshot for the whole read). Every read function runs on the connection this
+ * returns and hands it back with sq_read_end. */
+sq_t *sq_read_begin(sq_t *s);
+
+/* Ends the read transaction of r and unlocks it. */
+void sq_read_end(sq_t *r);
 
 /* Commits when rc is CINDER_OK, else rolls back; releases the mutex. Returns the outcome. */
 cinder_err sq_end(sq_t *s, cinder_err rc);

@@ -129,18 +129,20 @@ static cinder_err claim_locked(sq_t *s, const char *job_id, size_t max, int64_t 
 {
     /* INDEXED BY: without statistics the planner walks the primary key in seq order past every
      * finished item (O(job size) per claim); the partial index holds only pending items */
-    sqlite3_stmt *sel = sq_prepare(
-        s, "SELECT seq, url, depth, attempts FROM items INDEXED BY items_pending "
-           "WHERE job_no = ? AND status = 0 AND not_before_ms <= ? ORDER BY seq LIMIT ?");
-    sqlite3_stmt *upd = sq_prepare(s, "UPDATE items SET status = 1, attempts = attempts + 1 "
-                                      "WHERE job_no = ? AND seq = ?");
+    sqlite3_stmt *sel =
+        sq_prepare(s, "SELECT seq, url, depth, attempts FROM items INDEXED BY items_pending "
+                      "WHERE job_no = ? AND status = " SQ_ITEM_PENDING
+                      " AND not_before_ms <= ? ORDER BY seq LIMIT ?");
+    sqlite3_stmt *upd =
+        sq_prepare(s, "UPDATE items SET status = " SQ_ITEM_RUNNING ", attempts = attempts + 1 "
+                      "WHERE job_no = ? AND seq = ?");
     cinder_err rc = sel && upd ? CINDER_OK : CINDER_E_STORE;
     if (!rc) {
         sq_bind_job(s, sel, 1, job_id);
         sqlite3_bind_int64(sel, 2, now_ms);
         sqlite3_bind_int64(sel, 3, (sqlite3_int64)max);
     }
-    while (!rc && *n < max && sqlite3_step(sel) == SQLITE_ROW) {
+    while (!rc && *n < max && sq_next(s, sel, &rc, "claim items")) {
         store_item_t *it = &out[(*n)++];
         it->seq = sqlite3_column_int64(sel, 0);
         it->url = xstrdup((const char *)sqlite3_column_text(sel, 1));
@@ -177,9 +179,10 @@ cinder_err sq_items_claim(void *impl, const char *job_id, size_t max, int64_t no
 static cinder_err settle(sq_t *s, const char *job_id, const store_item_result_t *r, int64_t now_ms,
                          bool *changed)
 {
-    sqlite3_stmt *st = sq_prepare(s, "UPDATE items SET status = ?, reason = ?, error = ?, "
-                                     "error_code = ?, http_status = ?, not_before_ms = ?, "
-                                     "finished_ms = ? WHERE job_no = ? AND seq = ? AND status = 1");
+    sqlite3_stmt *st = sq_prepare(
+        s, "UPDATE items SET status = ?, reason = ?, error = ?, "
+           "error_code = ?, http_status = ?, not_before_ms = ?, "
+           "finished_ms = ? WHERE job_no = ? AND seq = ? AND status = " SQ_ITEM_RUNNING "");
     if (!st)
         return CINDER_E_STORE;
     bool retry = r->status == ITEM_PENDING;
@@ -223,8 +226,9 @@ static cinder_err put_doc(sq_t *s, const char *job_id, const store_item_result_t
  * redirect target counts as ITEM_SUCCEEDED: a document for it is stored under another item. */
 static int key_status(sq_t *s, const char *job_id, const char *key, int64_t *seq)
 {
-    sqlite3_stmt *st = sq_prepare(s, "SELECT CASE WHEN reason = 'redirect_target' THEN 2 ELSE "
-                                     "status END, seq FROM items WHERE job_no = ? AND key = ?");
+    sqlite3_stmt *st =
+        sq_prepare(s, "SELECT CASE WHEN reason = 'redirect_target' THEN " SQ_ITEM_SUCCEEDED " ELSE "
+                      "status END, seq FROM items WHERE job_no = ? AND key = ?");
     int status = -1;
     if (!st)
         return -1;
@@ -248,7 +252,7 @@ static bool lock_redirect_target(sq_t *s, const char *job_id, const store_item_r
     if (st == ITEM_SUCCEEDED)
         return other != r->seq;
     if (st == ITEM_PENDING) {
-        sqlite3_stmt *up = sq_prepare(s, "UPDATE items SET status = 5, "
+        sqlite3_stmt *up = sq_prepare(s, "UPDATE items SET status = " SQ_ITEM_SKIPPED ", "
                                          "reason = 'redirect_target' WHERE job_no = ? AND seq = ?");
         if (up) {
             sq_bind_job(s, up, 1, job_id);
@@ -332,7 +336,8 @@ cinder_err sq_items_recover(void *impl, int64_t *reset)
     cinder_err rc = sq_begin(s);
     if (rc)
         return rc;
-    rc = sq_exec(s, "UPDATE items SET status = 0 WHERE status = 1");
+    rc = sq_exec(s, "UPDATE items SET status = " SQ_ITEM_PENDING " WHERE status = " SQ_ITEM_RUNNING
+                    "");
     *reset = rc ? 0 : sqlite3_changes(s->db);
     return sq_end(s, rc);
 }
@@ -342,8 +347,9 @@ static cinder_err cancel_unstarted(sq_t *s, const char *job_id, int64_t now_ms, 
 {
     if (!c->n_unstarted)
         return CINDER_OK;
-    sqlite3_stmt *st = sq_prepare(s, "UPDATE items SET status = 4, reason = 'cancelled', "
-                                     "finished_ms = ? WHERE job_no = ? AND seq = ? AND status = 1");
+    sqlite3_stmt *st = sq_prepare(
+        s, "UPDATE items SET status = " SQ_ITEM_CANCELLED ", reason = 'cancelled', "
+           "finished_ms = ? WHERE job_no = ? AND seq = ? AND status = " SQ_ITEM_RUNNING "");
     if (!st)
         return CINDER_E_STORE;
     cinder_err rc = CINDER_OK;
@@ -362,9 +368,10 @@ static cinder_err cancel_unstarted(sq_t *s, const char *job_id, int64_t now_ms, 
 
 static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, store_cancel_t *c)
 {
-    sqlite3_stmt *st = sq_prepare(s, "UPDATE items INDEXED BY items_pending SET status = 4, "
-                                     "reason = 'cancelled', "
-                                     "finished_ms = ? WHERE job_no = ? AND status = 0");
+    sqlite3_stmt *st =
+        sq_prepare(s, "UPDATE items INDEXED BY items_pending SET status = " SQ_ITEM_CANCELLED ", "
+                      "reason = 'cancelled', "
+                      "finished_ms = ? WHERE job_no = ? AND status = " SQ_ITEM_PENDING "");
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_int64(st, 1, now_ms);
@@ -376,7 +383,8 @@ static cinder_err cancel_locked(sq_t *s, const char *job_id, int64_t now_ms, sto
         rc = cancel_unstarted(s, job_id, now_ms, c);
     if (rc)
         return rc;
-    st = sq_prepare(s, "UPDATE jobs SET status = 4, cancelled_ms = ?1, finished_ms = ?1, "
+    st = sq_prepare(s, "UPDATE jobs SET status = " SQ_JOB_CANCELLED
+                       ", cancelled_ms = ?1, finished_ms = ?1, "
                        "expires_ms = ?1 + (expires_ms - created_ms), "
                        "cancelled = cancelled + ?2 WHERE id = ?3");
     if (!st)
@@ -434,10 +442,9 @@ cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_c
 cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t limit,
                         size_t max_bytes, char ***docs, size_t *n)
 {
-    sq_t *s = impl;
+    sq_t *s = sq_read_begin(impl);
     *docs = NULL;
     *n = 0;
-    pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = sq_prepare(s, "SELECT compressed, raw_len, body FROM documents WHERE "
                                      "job_no = ? AND seq >= ? ORDER BY seq LIMIT ?");
     cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
@@ -448,7 +455,7 @@ cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t lim
         *docs = xcalloc(limit ? limit : 1, sizeof **docs);
     }
     size_t bytes = 0;
-    while (!rc && *n < limit && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && *n < limit && sq_next(s, st, &rc, "documents page")) {
         size_t raw = (size_t)sqlite3_column_int64(st, 1);
         if (*n && bytes + raw > max_bytes)
             break; /* the page is full; a single huge document still goes alone */
@@ -459,7 +466,7 @@ cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t lim
         }
     }
     sq_done(s, st);
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
     if (rc) {
         store_docs_free(*docs, *n);
         *docs = NULL;
@@ -477,19 +484,20 @@ static char *col_dup(sqlite3_stmt *st, int i)
 cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                            size_t *n)
 {
-    sq_t *s = impl;
+    sq_t *s = sq_read_begin(impl);
     *out = xcalloc(max ? max : 1, sizeof **out);
     *n = 0;
-    pthread_mutex_lock(&s->mu);
-    sqlite3_stmt *st = sq_prepare(s, "SELECT seq, status, url, reason, error, error_code, "
-                                     "finished_ms, created_ms FROM items INDEXED BY items_problems "
-                                     "WHERE job_no = ? AND "
-                                     "status IN (3, 5) ORDER BY seq LIMIT ?");
+    sqlite3_stmt *st =
+        sq_prepare(s, "SELECT seq, status, url, reason, error, error_code, "
+                      "finished_ms, created_ms FROM items INDEXED BY items_problems "
+                      "WHERE job_no = ? AND "
+                      "status IN (" SQ_ITEM_FAILED ", " SQ_ITEM_SKIPPED ") ORDER BY seq LIMIT ?");
     if (st) {
         sq_bind_job(s, st, 1, job_id);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
     }
-    while (st && *n < max && sqlite3_step(st) == SQLITE_ROW) {
+    cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
+    while (!rc && *n < max && sq_next(s, st, &rc, "item errors")) {
         store_item_error_t *e = &(*out)[(*n)++];
         e->seq = sqlite3_column_int64(st, 0);
         e->status = (item_status)sqlite3_column_int(st, 1);
@@ -502,22 +510,29 @@ cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_ite
             e->finished_ms = sqlite3_column_int64(st, 7);
     }
     sq_done(s, st);
-    pthread_mutex_unlock(&s->mu);
-    return st ? CINDER_OK : CINDER_E_STORE;
+    sq_read_end(s);
+    if (rc) {
+        store_item_errors_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n)
 {
-    sq_t *s = impl;
+    sq_t *s = sq_read_begin(impl);
     size_t cap = 16;
     *ids = xcalloc(cap, sizeof **ids);
     *n = 0;
-    pthread_mutex_lock(&s->mu);
-    sqlite3_stmt *st = sq_prepare(s, "SELECT id FROM jobs WHERE kind = ? AND status IN (0, 1) "
-                                     "AND expired = 0 ORDER BY created_ms");
+    sqlite3_stmt *st =
+        sq_prepare(s, "SELECT id FROM jobs WHERE kind = ? AND status IN (" SQ_JOB_QUEUED
+                      ", " SQ_JOB_RUNNING ") "
+                      "AND expired = 0 ORDER BY created_ms");
     if (st)
         sqlite3_bind_int(st, 1, kind);
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
+    cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
+    while (!rc && sq_next(s, st, &rc, "active jobs")) {
         if (*n == cap) {
             cap *= 2;
             *ids = xrealloc(*ids, cap * sizeof **ids);
@@ -525,8 +540,13 @@ cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n)
         (*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
     }
     sq_done(s, st);
-    pthread_mutex_unlock(&s->mu);
-    return st ? CINDER_OK : CINDER_E_STORE;
+    sq_read_end(s);
+    if (rc) {
+        store_docs_free(*ids, *n);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 static void read_item_info(sqlite3_stmt *st, store_item_info_t *it)
@@ -568,7 +588,7 @@ static cinder_err attach_docs(sq_t *s, const char *job_id, store_item_info_t *it
         return CINDER_E_STORE;
     sq_bind_job(s, st, 1, job_id);
     cinder_err rc = CINDER_OK;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && sq_next(s, st, &rc, "item documents")) {
         store_item_info_t *it = find_item(items, n, sqlite3_column_int64(st, 0));
         if (it && !it->doc)
             rc = sq_read_doc(st, 1, &it->doc, NULL);
@@ -580,10 +600,9 @@ static cinder_err attach_docs(sq_t *s, const char *job_id, store_item_info_t *it
 cinder_err sq_items_list(void *impl, const char *job_id, size_t max, bool docs,
                          store_item_info_t **out, size_t *n)
 {
-    sq_t *s = impl;
+    sq_t *s = sq_read_begin(impl);
     *out = xcalloc(max ? max : 1, sizeof **out);
     *n = 0;
-    pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = sq_prepare(s, "SELECT seq, status, url, reason, error, error_code, "
                                      "http_status, attempts, created_ms, finished_ms FROM items "
                                      "WHERE job_no = ? AND (reason IS NULL OR reason <> "
@@ -592,23 +611,29 @@ cinder_err sq_items_list(void *impl, const char *job_id, size_t max, bool docs,
         sq_bind_job(s, st, 1, job_id);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
     }
-    while (st && *n < max && sqlite3_step(st) == SQLITE_ROW)
+    cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
+    while (!rc && *n < max && sq_next(s, st, &rc, "items"))
         read_item_info(st, &(*out)[(*n)++]);
     sq_done(s, st);
-    cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
     if (!rc && docs)
         rc = attach_docs(s, job_id, *out, *n);
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
+    if (rc) {
+        store_item_infos_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
     return rc;
 }
 
 /* Re-queues the failed items and reopens the job; *n receives how many. */
 static cinder_err retry_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *n)
 {
-    sqlite3_stmt *st = sq_prepare(s, "UPDATE items SET status = 0, reason = NULL, error = NULL, "
-                                     "error_code = NULL, http_status = 0, attempts = 0, "
-                                     "not_before_ms = 0, finished_ms = 0 "
-                                     "WHERE job_no = ? AND status = 3");
+    sqlite3_stmt *st =
+        sq_prepare(s, "UPDATE items SET status = " SQ_ITEM_PENDING ", reason = NULL, error = NULL, "
+                      "error_code = NULL, http_status = 0, attempts = 0, "
+                      "not_before_ms = 0, finished_ms = 0 "
+                      "WHERE job_no = ? AND status = " SQ_ITEM_FAILED "");
     if (!st)
         return CINDER_E_STORE;
     sq_bind_job(s, st, 1, job_id);
@@ -617,8 +642,9 @@ static cinder_err retry_locked(sq_t *s, const char *job_id, int64_t now_ms, int6
     sq_done(s, st);
     if (rc || *n == 0)
         return rc;
-    st = sq_prepare(s, "UPDATE jobs SET status = 1, finished_ms = 0, error = NULL, "
-                       "error_code = NULL, failed = MAX(0, failed - ?1) WHERE id = ?2");
+    st =
+        sq_prepare(s, "UPDATE jobs SET status = " SQ_JOB_RUNNING ", finished_ms = 0, error = NULL, "
+                      "error_code = NULL, failed = MAX(0, failed - ?1) WHERE id = ?2");
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_int64(st, 1, *n);

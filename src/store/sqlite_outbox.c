@@ -63,10 +63,9 @@ static cinder_err read_head(sqlite3_stmt *st, store_outbox_t *ev)
 
 cinder_err sq_outbox_due(void *impl, int64_t now_ms, size_t max, store_outbox_t **out, size_t *n)
 {
-    sq_t *s = impl;
+    sq_t *s = sq_read_begin(impl);
     *out = xcalloc(max ? max : 1, sizeof **out);
     *n = 0;
-    pthread_mutex_lock(&s->mu);
     /* Only the head of each job's queue can be due. The jobs are walked through the outbox_job
      * index (one seek per job, a skip scan), so a backlog of N events behind a dead receiver
      * costs O(jobs * log N) a poll, not a scan of every row. */
@@ -79,19 +78,20 @@ cinder_err sq_outbox_due(void *impl, int64_t now_ms, size_t max, store_outbox_t 
            "h.job_id = q.job ORDER BY h.final, h.id LIMIT 1) LEFT JOIN jobs j ON j.id = o.job_id "
            "LEFT JOIN documents d ON o.doc_seq >= 0 AND d.job_no = j.rowid AND d.seq = o.doc_seq "
            "WHERE o.next_ms <= ?1 AND (o.final = 0 OR NOT EXISTS (SELECT 1 "
-           "FROM items i INDEXED BY items_running WHERE i.job_no = j.rowid AND i.status = 1)) "
+           "FROM items i INDEXED BY items_running WHERE i.job_no = j.rowid AND i.status "
+           "= " SQ_ITEM_RUNNING ")) "
            "ORDER BY o.next_ms, o.id LIMIT ?2");
     cinder_err rc = st ? CINDER_OK : CINDER_E_STORE;
     if (st) {
         sqlite3_bind_int64(st, 1, now_ms);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
     }
-    while (!rc && *n < max && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && *n < max && sq_next(s, st, &rc, "outbox")) {
         rc = read_head(st, &(*out)[*n]);
         (*n)++;
     }
     sq_done(s, st);
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
     if (rc) {
         store_outbox_free(*out, *n);
         *out = NULL;

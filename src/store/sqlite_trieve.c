@@ -224,18 +224,16 @@ static cinder_err get_locked(sq_t *s, const char *team, const char *dataset, con
 cinder_err sq_trieve_get(void *impl, const char *team, const char *dataset, const char *id,
                          store_trieve_t *out)
 {
-    sq_t *s = impl;
-    pthread_mutex_lock(&s->mu);
+    sq_t *s = sq_read_begin(impl);
     cinder_err rc = get_locked(s, team, dataset, id, out);
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
     return rc;
 }
 
 cinder_err sq_trieve_list(void *impl, const char *team, const char *dataset, int64_t skip,
                           size_t limit, store_trieve_t **out, size_t *n)
 {
-    sq_t *s = impl;
-    pthread_mutex_lock(&s->mu);
+    sq_t *s = sq_read_begin(impl);
     sqlite3_stmt *st = sq_prepare(s, "SELECT " TRIEVE_COLS " FROM trieve_crawls WHERE team = ? "
                                      "AND dataset = ? ORDER BY created_ms DESC, rowid DESC "
                                      "LIMIT ? OFFSET ?");
@@ -247,14 +245,13 @@ cinder_err sq_trieve_list(void *impl, const char *team, const char *dataset, int
         sqlite3_bind_int64(st, 4, skip);
         rc = collect(s, st, out, n);
     }
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
     return rc;
 }
 
 cinder_err sq_trieve_open(void *impl, int64_t now_ms, store_trieve_t **out, size_t *n)
 {
-    sq_t *s = impl;
-    pthread_mutex_lock(&s->mu);
+    sq_t *s = sq_read_begin(impl);
     sqlite3_stmt *st = sq_prepare(s, "SELECT " TRIEVE_COLS " FROM trieve_crawls WHERE done = 0 "
                                      "OR (interval_ms > 0 AND next_ms <= ?) ORDER BY next_ms");
     cinder_err rc = CINDER_E_STORE;
@@ -262,7 +259,7 @@ cinder_err sq_trieve_open(void *impl, int64_t now_ms, store_trieve_t **out, size
         sqlite3_bind_int64(st, 1, now_ms);
         rc = collect(s, st, out, n);
     }
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
     return rc;
 }
 
@@ -477,15 +474,14 @@ static cinder_err page_locked(sq_t *s, const char *team, const char *dataset, in
 cinder_err sq_chunks_page(void *impl, const char *team, const char *dataset, int64_t skip,
                           size_t limit, store_chunk_t **out, size_t *n, int64_t *total)
 {
-    sq_t *s = impl;
+    sq_t *s = sq_read_begin(impl);
     *out = NULL;
     *n = 0;
-    pthread_mutex_lock(&s->mu);
     int64_t count = 0;
     cinder_err rc = total ? count_chunks(s, team, dataset, &count) : CINDER_OK;
     if (!rc)
         rc = page_locked(s, team, dataset, skip, limit, out, n);
-    pthread_mutex_unlock(&s->mu);
+    sq_read_end(s);
     if (rc) {
         store_chunks_free(*out, *n);
         *out = NULL;

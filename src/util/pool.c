@@ -3,15 +3,19 @@
  *
  * Threads: nthreads workers block on one condition variable waiting for tasks
  * in a ring buffer guarded by one mutex; submitters block on a second
- * condition variable while the ring is full. pool_free sets `stopping`,
- * wakes everyone, lets the workers drain the ring, then joins them.
+ * condition variable while the ring is full. pool_stop sets `stopping`,
+ * wakes everyone, lets the workers drain the ring, then joins them; pool_free
+ * stops, then frees. When the system refuses some threads, pool_new runs with
+ * those that started (at least one, else it fails).
  */
 #include "util/pool.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "util/log.h"
 #include "util/mem.h"
 
 typedef struct {
@@ -26,6 +30,7 @@ struct pool {
     task_t *ring;
     size_t cap, head, count;
     bool stopping;
+    bool joined; /* pool_stop's caller only */
     int nthreads;
     pthread_t *threads;
 };
@@ -51,6 +56,22 @@ static void *worker_main(void *ud)
     return NULL;
 }
 
+/* Starts up to `want` workers; returns how many started. */
+static int start_workers(pool_t *p, int want)
+{
+    int n = 0;
+    for (; n < want; n++) {
+        int err = pthread_create(&p->threads[n], NULL, worker_main, p);
+        if (err) {
+            log_warn("worker pool: thread %d of %d could not start (%s)", n + 1, want,
+                     strerror(err));
+            break;
+        }
+        pthread_setname_np(p->threads[n], "cinder-worker");
+    }
+    return n;
+}
+
 pool_t *pool_new(int nthreads, size_t qcap)
 {
     pool_t *p = xcalloc(1, sizeof *p);
@@ -59,18 +80,24 @@ pool_t *pool_new(int nthreads, size_t qcap)
     pthread_cond_init(&p->not_full, NULL);
     p->cap = qcap ? qcap : 1;
     p->ring = xcalloc(p->cap, sizeof *p->ring);
-    p->nthreads = nthreads > 0 ? nthreads : 1;
-    p->threads = xcalloc((size_t)p->nthreads, sizeof *p->threads);
-    for (int i = 0; i < p->nthreads; i++) {
-        pthread_create(&p->threads[i], NULL, worker_main, p);
-        pthread_setname_np(p->threads[i], "cinder-worker");
+    int want = nthreads > 0 ? nthreads : 1;
+    p->threads = xcalloc((size_t)want, sizeof *p->threads);
+    p->nthreads = start_workers(p, want);
+    if (p->nthreads == 0) {
+        pool_free(p);
+        return NULL;
     }
     return p;
 }
 
-void pool_free(pool_t *p)
+int pool_threads(const pool_t *p)
 {
-    if (!p)
+    return p->nthreads;
+}
+
+void pool_stop(pool_t *p)
+{
+    if (!p || p->joined)
         return;
     pthread_mutex_lock(&p->mu);
     p->stopping = true;
@@ -79,6 +106,14 @@ void pool_free(pool_t *p)
     pthread_mutex_unlock(&p->mu);
     for (int i = 0; i < p->nthreads; i++)
         pthread_join(p->threads[i], NULL);
+    p->joined = true;
+}
+
+void pool_free(pool_t *p)
+{
+    if (!p)
+        return;
+    pool_stop(p);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->not_empty);
     pthread_cond_destroy(&p->not_full);

@@ -772,6 +772,26 @@ TEST(fetch_shutdown_completes_inflight)
     collect_destroy(&c);
 }
 
+TEST(fetch_stop_keeps_the_fetcher_valid)
+{
+    fetcher_t *f = open_fetcher(true);
+    REQUIRE(f);
+    struct collect c;
+    collect_init(&c);
+    fetch_request_t req = {.url = url_a("/slow"), .on_done = collect_cb, .ud = &c};
+    CHECK_INT(fetcher_submit(f, &req), CINDER_OK);
+    usleep(100 * 1000);
+    fetcher_stop(f); /* returns once the callback ran */
+    CHECK_INT(c.done, 1);
+    CHECK_INT(c.shutdown, 1);
+    CHECK_INT(fetcher_submit(f, &req), CINDER_E_SHUTDOWN);
+    fetcher_resume(f, &c); /* ignored once stopped */
+    fetcher_stop(f);       /* a second stop does nothing */
+    fetcher_free(f);
+    CHECK_INT(c.done, 1);
+    collect_destroy(&c);
+}
+
 TEST(fetch_queue_full_is_busy)
 {
     fetcher_config_t cfg = {.allow_private = true, .max_inflight = 1, .queue_capacity = 4};

@@ -1,5 +1,6 @@
-/* The job model (jobs/jobs.h) over a real SQLite store and crawler whose scheduler is stopped, so
- * nothing is fetched and every rule is checked in isolation: another team's job, another kind
+/* The job model (jobs/jobs.h) over a real SQLite store and a running crawler whose pages never
+ * reach a fetch (they wait for a robots.txt that the address guard refuses, retried seconds
+ * later), so every rule is checked in isolation: another team's job, another kind
  * or a malformed id all answer not found; a batch's repeated URLs give their credits back at
  * once, at create and at append; cancel refunds what is pending, a second cancel and an append
  * after it are refused as already terminal; retry serves batches only. */
@@ -47,7 +48,6 @@ static bool setup(fixture_t *x)
         return false;
     if (crawler_new(x->st, x->f, x->pool, 0, jobs_bind, x->js, &x->c) != CINDER_OK)
         return false;
-    crawler_stop(x->c); /* jobs are scheduled but never dispatched */
     jobs_attach(x->js, x->c, x->f, x->pool);
     add_team(x, "a", 100);
     add_team(x, "b", 100);
@@ -56,6 +56,7 @@ static bool setup(fixture_t *x)
 
 static void teardown(fixture_t *x)
 {
+    crawler_stop(x->c); /* no new fetch, before the fetcher and the pool go */
     fetcher_free(x->f);
     pool_free(x->pool);
     crawler_free(x->c);

@@ -24,6 +24,26 @@ TEST(pool_runs_every_task_before_free_returns)
     pool_free(NULL);
 }
 
+TEST(pool_stop_runs_queued_tasks_then_refuses_new_ones)
+{
+    static int one = 1;
+    atomic_store(&counter, 0);
+    pool_t *p = pool_new(3, 64);
+    REQUIRE(p != NULL);
+    CHECK_INT(pool_threads(p), 3);
+    for (int i = 0; i < 50; i++)
+        CHECK_INT(pool_submit(p, bump, &one), CINDER_OK);
+    pool_stop(p);
+    CHECK_INT(atomic_load(&counter), 50);
+    CHECK_INT(pool_submit(p, bump, &one), CINDER_E_SHUTDOWN);
+    CHECK_INT(pool_try_submit(p, bump, &one), CINDER_E_SHUTDOWN);
+    CHECK_INT(pool_pending(p), 0);
+    pool_stop(p); /* a second stop does nothing */
+    pool_free(p);
+    CHECK_INT(atomic_load(&counter), 50);
+    pool_stop(NULL);
+}
+
 TEST(uuid_format)
 {
     char a[UUID_STR_LEN], b[UUID_STR_LEN];

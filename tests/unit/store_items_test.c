@@ -1,26 +1,23 @@
 /* Contract tests of the crawl item operations of the store (run against SQLite). */
 #include "test.h"
+#include "test_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include <sqlite3.h>
 
 #include "store/store_jobs.h"
 #include "util/clock.h"
 #include "util/uuid.h"
 
 typedef struct {
-    char dir[64];
-    store_t *st;
+    test_store_t ts; /* the store under test (test_store.h) */
     store_job_t job;
 } fixture_t;
 
 static bool setup(fixture_t *f)
 {
-    snprintf(f->dir, sizeof f->dir, "/tmp/cinder-items-XXXXXX");
-    if (!mkdtemp(f->dir) || store_open(f->dir, &f->st) != CINDER_OK)
+    if (!test_store_open(&f->ts))
         return false;
     memset(&f->job, 0, sizeof f->job);
     uuid_generate_v4(f->job.id);
@@ -30,28 +27,25 @@ static bool setup(fixture_t *f)
     f->job.created_ms = clock_wall_ms();
     f->job.expires_ms = f->job.created_ms + 3600000;
     f->job.url = "https://ex.com/";
-    return store_job_create(f->st, &f->job) == CINDER_OK;
+    return store_job_create(f->ts.st, &f->job) == CINDER_OK;
 }
 
 static void teardown(fixture_t *f)
 {
-    store_close(f->st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    CHECK_INT(system(cmd), 0);
+    test_store_close(&f->ts);
 }
 
 static store_job_t job_now(fixture_t *f)
 {
     store_job_t j;
     memset(&j, 0, sizeof j);
-    CHECK_INT(store_job_get(f->st, f->job.id, &j), CINDER_OK);
+    CHECK_INT(store_job_get(f->ts.st, f->job.id, &j), CINDER_OK);
     return j;
 }
 
 static void claim(fixture_t *f, size_t max, int64_t now, store_item_t *out, size_t *n)
 {
-    CHECK_INT(store_items_claim(f->st, f->job.id, max, now, out, n), CINDER_OK);
+    CHECK_INT(store_items_claim(f->ts.st, f->job.id, max, now, out, n), CINDER_OK);
 }
 
 /* Adds the pending items a, b and c, without a limit. */
@@ -60,7 +54,7 @@ static void add_abc(fixture_t *f, int64_t now)
     store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
                              {"https://ex.com/b", "b", 0, NULL},
                              {"https://ex.com/c", "c", 0, NULL}};
-    CHECK_INT(store_items_add(f->st, f->job.id, in, 3, -1, now, NULL), CINDER_OK);
+    CHECK_INT(store_items_add(f->ts.st, f->job.id, in, 3, -1, now, NULL), CINDER_OK);
 }
 
 /* Sets up a job with the items a, b and c and claims the first k of them into it. */
@@ -95,17 +89,17 @@ TEST(items_admission_respects_limit_dedupe_and_skips)
     };
     size_t admitted = 0;
     int64_t now = clock_wall_ms();
-    CHECK_INT(store_items_add(f.st, f.job.id, in, 7, 3, now, &admitted), CINDER_OK);
+    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 7, 3, now, &admitted), CINDER_OK);
     CHECK_INT(admitted, 3);
     store_job_t j = job_now(&f);
     CHECK_INT(j.admitted, 3);
     store_job_cleanup(&j);
     /* c comes back when offered again: still over the limit; a robots URL stays skipped */
-    CHECK_INT(store_items_add(f.st, f.job.id, in + 5, 1, 3, now, &admitted), CINDER_OK);
+    CHECK_INT(store_items_add(f.ts.st, f.job.id, in + 5, 1, 3, now, &admitted), CINDER_OK);
     CHECK_INT(admitted, 0);
     store_item_error_t *errs = NULL;
     size_t ne = 0;
-    CHECK_INT(store_items_errors(f.st, f.job.id, 10, &errs, &ne), CINDER_OK);
+    CHECK_INT(store_items_errors(f.ts.st, f.job.id, 10, &errs, &ne), CINDER_OK);
     REQUIRE(ne == 2);
     CHECK_STR(errs[0].reason, "robots");
     CHECK_STR(errs[0].url, "https://ex.com/private");
@@ -123,7 +117,7 @@ TEST(items_claim_finish_retry_and_documents_in_finish_order)
     store_item_new_t in[] = {{"https://ex.com/", "k0", 0, NULL},
                              {"https://ex.com/1", "k1", 1, NULL},
                              {"https://ex.com/2", "k2", 1, NULL}};
-    CHECK_INT(store_items_add(f.st, f.job.id, in, 3, 5, now, NULL), CINDER_OK);
+    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 3, 5, now, NULL), CINDER_OK);
     store_item_t it[8];
     size_t n = 0;
     claim(&f, 2, now, it, &n);
@@ -146,8 +140,8 @@ TEST(items_claim_finish_retry_and_documents_in_finish_order)
                               .n_found = 4};
     store_item_result_t r0 = {.seq = 0, .status = ITEM_PENDING, .not_before_ms = now + 1000};
     store_item_result_t batch[] = {r1, r0};
-    CHECK_INT(store_items_finish(f.st, f.job.id, batch, 2, 5, now), CINDER_OK);
-    CHECK_INT(store_items_finish(f.st, f.job.id, &r1, 1, 5, now), CINDER_OK); /* duplicate */
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, batch, 2, 5, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r1, 1, 5, now), CINDER_OK); /* duplicate */
     release(it, n);
     store_job_t j = job_now(&f);
     CHECK_INT(j.completed, 1); /* the duplicate outcome stored nothing */
@@ -170,7 +164,7 @@ TEST(items_claim_finish_retry_and_documents_in_finish_order)
                                 .reason = "http_error",
                                 .error = "HTTP 500",
                                 .http_status = 500};
-    CHECK_INT(store_items_finish(f.st, f.job.id, &fail, 1, 5, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &fail, 1, 5, now), CINDER_OK);
     release(it, n);
     j = job_now(&f);
     CHECK_INT(j.failed, 1);
@@ -191,7 +185,7 @@ TEST(items_docs_page_skip_limit_and_byte_budget)
     for (int i = 0; i < 5; i++) {
         snprintf(keys[i], sizeof keys[i], "k%d", i);
         store_item_new_t in = {keys[i], keys[i], 0, NULL};
-        CHECK_INT(store_items_add(f.st, f.job.id, &in, 1, -1, now, NULL), CINDER_OK);
+        CHECK_INT(store_items_add(f.ts.st, f.job.id, &in, 1, -1, now, NULL), CINDER_OK);
     }
     store_item_t it[5];
     size_t n = 0;
@@ -204,30 +198,30 @@ TEST(items_docs_page_skip_limit_and_byte_budget)
                                  .status = ITEM_SUCCEEDED,
                                  .doc = i == 2 ? big : doc,
                                  .doc_len = i == 2 ? strlen(big) : strlen(doc)};
-        CHECK_INT(store_items_finish(f.st, f.job.id, &r, 1, -1, now), CINDER_OK);
+        CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
     }
     release(it, n);
     char **docs = NULL;
     size_t nd = 0;
-    CHECK_INT(store_docs_page(f.st, f.job.id, 0, 100, 1 << 20, &docs, &nd), CINDER_OK);
+    CHECK_INT(store_docs_page(f.ts.st, f.job.id, 0, 100, 1 << 20, &docs, &nd), CINDER_OK);
     CHECK_INT(nd, 5);
     CHECK_STR(docs[0], "{\"i\":0}");
     CHECK_STR(docs[4], "{\"i\":4}");
     CHECK_STR(docs[2], big); /* compressed and back */
     store_docs_free(docs, nd);
-    CHECK_INT(store_docs_page(f.st, f.job.id, 1, 2, 1 << 20, &docs, &nd), CINDER_OK);
+    CHECK_INT(store_docs_page(f.ts.st, f.job.id, 1, 2, 1 << 20, &docs, &nd), CINDER_OK);
     CHECK_INT(nd, 2);
     CHECK_STR(docs[0], "{\"i\":1}");
     store_docs_free(docs, nd);
     /* byte budget: the big document does not fit after another, but alone it is returned */
-    CHECK_INT(store_docs_page(f.st, f.job.id, 1, 100, 1000, &docs, &nd), CINDER_OK);
+    CHECK_INT(store_docs_page(f.ts.st, f.job.id, 1, 100, 1000, &docs, &nd), CINDER_OK);
     CHECK_INT(nd, 1);
     store_docs_free(docs, nd);
-    CHECK_INT(store_docs_page(f.st, f.job.id, 2, 100, 1000, &docs, &nd), CINDER_OK);
+    CHECK_INT(store_docs_page(f.ts.st, f.job.id, 2, 100, 1000, &docs, &nd), CINDER_OK);
     CHECK_INT(nd, 1);
     CHECK_STR(docs[0], big);
     store_docs_free(docs, nd);
-    CHECK_INT(store_docs_page(f.st, f.job.id, 5, 100, 1000, &docs, &nd), CINDER_OK);
+    CHECK_INT(store_docs_page(f.ts.st, f.job.id, 5, 100, 1000, &docs, &nd), CINDER_OK);
     CHECK_INT(nd, 0);
     store_docs_free(docs, nd);
     teardown(&f);
@@ -241,9 +235,9 @@ TEST(items_cancel_recover_and_persistence)
     size_t n = 1;
     REQUIRE(setup_claimed(&f, now, n, it));
     store_cancel_t cancelled = {0};
-    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &cancelled), CINDER_OK);
+    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancelled), CINDER_OK);
     CHECK_INT(cancelled.cancelled, 2);
-    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &cancelled), CINDER_E_ALREADY_TERMINAL);
+    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancelled), CINDER_E_ALREADY_TERMINAL);
     store_job_t j = job_now(&f);
     CHECK_INT(j.status, JOB_CANCELLED);
     CHECK_INT(j.cancelled, 2);
@@ -260,73 +254,32 @@ TEST(items_cancel_recover_and_persistence)
                              .doc_len = 2,
                              .found = &found,
                              .n_found = 1};
-    CHECK_INT(store_items_finish(f.st, f.job.id, &r, 1, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
     release(it, n);
     j = job_now(&f);
     CHECK_INT(j.completed, 1);
     CHECK_INT(j.admitted, 3);
     store_job_cleanup(&j);
-    CHECK_INT(store_job_cancel(f.st, "123e4567-e89b-42d3-a456-426614174000", now, &cancelled),
+    CHECK_INT(store_job_cancel(f.ts.st, "123e4567-e89b-42d3-a456-426614174000", now, &cancelled),
               CINDER_E_NOT_FOUND);
 
     /* a second job with a running item survives a restart as pending */
     fixture_t g = f;
     uuid_generate_v4(g.job.id);
-    CHECK_INT(store_job_create(g.st, &g.job), CINDER_OK);
+    CHECK_INT(store_job_create(g.ts.st, &g.job), CINDER_OK);
     add_abc(&g, now);
     claim(&g, 2, now, it, &n);
     release(it, n);
-    store_close(f.st);
-    REQUIRE(store_open(f.dir, &f.st) == CINDER_OK);
-    g.st = f.st;
+    REQUIRE(test_store_reopen(&f.ts));
+    g.ts.st = f.ts.st;
     int64_t reset = 0;
-    CHECK_INT(store_items_recover(f.st, &reset), CINDER_OK);
+    CHECK_INT(store_items_recover(f.ts.st, &reset), CINDER_OK);
     CHECK_INT(reset, 2);
     claim(&g, 5, now, it, &n);
     CHECK_INT(n, 3);
     CHECK_INT(it[0].attempts, 1); /* the first fetch attempt was recorded */
     release(it, n);
     teardown(&f);
-}
-
-TEST(items_schema_upgrades_a_version_1_database)
-{
-    char dir[64] = "/tmp/cinder-upgrade-XXXXXX";
-    REQUIRE(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/cinder.db", dir);
-    sqlite3 *db = NULL;
-    REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
-    const char *v1 =
-        "CREATE TABLE jobs (id TEXT PRIMARY KEY, kind INTEGER NOT NULL, status INTEGER NOT NULL,"
-        " api_version INTEGER NOT NULL DEFAULT 1, created_ms INTEGER NOT NULL,"
-        " finished_ms INTEGER NOT NULL DEFAULT 0, expires_ms INTEGER NOT NULL,"
-        " expired INTEGER NOT NULL DEFAULT 0, url TEXT, options TEXT, error TEXT, error_code TEXT,"
-        " total INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0,"
-        " failed INTEGER NOT NULL DEFAULT 0);"
-        "CREATE INDEX jobs_expiry ON jobs(expired, expires_ms);"
-        "CREATE TABLE documents (job_id TEXT NOT NULL, seq INTEGER NOT NULL, compressed INTEGER"
-        " NOT NULL, raw_len INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (job_id, seq))"
-        " WITHOUT ROWID;"
-        "INSERT INTO jobs(id,kind,status,created_ms,expires_ms,url) VALUES"
-        " ('123e4567-e89b-42d3-a456-426614174000',1,2,1,9999999999999,'https://old.example/');"
-        "PRAGMA user_version=1;";
-    CHECK_INT(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    store_t *st = NULL;
-    REQUIRE(store_open(dir, &st) == CINDER_OK);
-    store_job_t j;
-    CHECK_INT(store_job_get(st, "123e4567-e89b-42d3-a456-426614174000", &j), CINDER_OK);
-    CHECK_STR(j.url, "https://old.example/");
-    CHECK_INT(j.admitted, 0);
-    store_job_cleanup(&j);
-    store_item_new_t in = {"https://old.example/a", "a", 0, NULL};
-    CHECK_INT(store_items_add(st, "123e4567-e89b-42d3-a456-426614174000", &in, 1, -1, 1, NULL),
-              CINDER_OK);
-    store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK_INT(system(cmd), 0);
 }
 
 TEST(items_skipped_after_claim_frees_its_budget_slot)
@@ -336,21 +289,21 @@ TEST(items_skipped_after_claim_frees_its_budget_slot)
     int64_t now = clock_wall_ms();
     store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
                              {"https://ex.com/b", "b", 0, NULL}};
-    CHECK_INT(store_items_add(f.st, f.job.id, in, 2, 2, now, NULL), CINDER_OK);
+    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 2, 2, now, NULL), CINDER_OK);
     store_item_t it[2];
     size_t n = 0;
     claim(&f, 1, now, it, &n);
     REQUIRE(n == 1);
     store_item_result_t skip = {.seq = it[0].seq, .status = ITEM_SKIPPED, .reason = "robots"};
-    CHECK_INT(store_items_finish(f.st, f.job.id, &skip, 1, 2, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &skip, 1, 2, now), CINDER_OK);
     release(it, n);
     store_item_new_t more = {"https://ex.com/c", "c", 0, NULL};
     size_t admitted = 0;
-    CHECK_INT(store_items_add(f.st, f.job.id, &more, 1, 2, now, &admitted), CINDER_OK);
+    CHECK_INT(store_items_add(f.ts.st, f.job.id, &more, 1, 2, now, &admitted), CINDER_OK);
     CHECK_INT(admitted, 1);
     store_item_error_t *e = NULL;
     size_t ne = 0;
-    CHECK_INT(store_items_errors(f.st, f.job.id, 10, &e, &ne), CINDER_OK);
+    CHECK_INT(store_items_errors(f.ts.st, f.job.id, 10, &e, &ne), CINDER_OK);
     REQUIRE(ne == 1);
     CHECK_STR(e[0].reason, "robots");
     store_item_errors_free(e, ne);
@@ -367,13 +320,13 @@ TEST(items_cancel_takes_claimed_items_that_never_started)
     /* it[1] waits for a host slot: cancelled with the pending item; it[0] is being fetched */
     int64_t waiting[] = {it[1].seq, 999};
     store_cancel_t c = {.unstarted = waiting, .n_unstarted = 2};
-    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &c), CINDER_OK);
+    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &c), CINDER_OK);
     CHECK_INT(c.cancelled, 2);
     /* its later outcome is stale and ignored; the fetched one still completes */
     store_item_result_t r[] = {
         {.seq = it[1].seq, .status = ITEM_SKIPPED, .reason = "cancelled"},
         {.seq = it[0].seq, .status = ITEM_SUCCEEDED, .doc = "{}", .doc_len = 2}};
-    CHECK_INT(store_items_finish(f.st, f.job.id, r, 2, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
     release(it, n);
     store_job_t j = job_now(&f);
     CHECK_INT(j.cancelled, 2);
@@ -392,19 +345,19 @@ TEST(items_a_retry_after_the_cancel_is_cancelled_not_left_pending)
     size_t n = 2;
     REQUIRE(setup_claimed(&f, now, n, it));
     store_cancel_t c = {0};
-    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &c), CINDER_OK);
+    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &c), CINDER_OK);
     CHECK_INT(c.cancelled, 1);
     /* it[0] answered 429 (retry later), it[1] was cut short by a shutdown */
     store_item_result_t r[] = {{.seq = it[0].seq, .status = ITEM_PENDING, .not_before_ms = now},
                                {.seq = it[1].seq, .status = ITEM_PENDING}};
-    CHECK_INT(store_items_finish(f.st, f.job.id, r, 2, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
     release(it, n);
     store_job_t j = job_now(&f);
     CHECK_INT(j.cancelled, 3);
     CHECK_INT(j.admitted - j.completed - j.failed - j.cancelled, 0);
     store_job_cleanup(&j);
     store_item_info_t *items = NULL;
-    CHECK_INT(store_items_list(f.st, f.job.id, 10, false, &items, &n), CINDER_OK);
+    CHECK_INT(store_items_list(f.ts.st, f.job.id, 10, false, &items, &n), CINDER_OK);
     REQUIRE(n == 3);
     for (size_t i = 0; i < n; i++)
         CHECK_INT(items[i].status, ITEM_CANCELLED);
@@ -423,7 +376,7 @@ TEST(items_redirect_targets_are_locked_and_never_stored_twice)
     store_item_new_t in[] = {{"https://ex.com/moved", "moved", 0, NULL},
                              {"https://ex.com/target", "target", 0, NULL},
                              {"https://ex.com/old", "old", 0, NULL}};
-    CHECK_INT(store_items_add(f.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
+    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
     store_item_t it[3];
     size_t n = 0;
     claim(&f, 1, now, it, &n); /* "moved" redirects to "target", which is still pending */
@@ -433,7 +386,7 @@ TEST(items_redirect_targets_are_locked_and_never_stored_twice)
                              .doc_len = 2,
                              .final_url = "https://ex.com/target",
                              .final_key = "target"};
-    CHECK_INT(store_items_finish(f.st, f.job.id, &r, 1, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
     release(it, n);
     claim(&f, 5, now, it, &n);
     REQUIRE(n == 1); /* "target" was dropped; only "old" is left */
@@ -446,7 +399,7 @@ TEST(items_redirect_targets_are_locked_and_never_stored_twice)
                               .final_url = "https://ex.com/target",
                               .final_key = "moved"};
     r2.final_key = "target";
-    CHECK_INT(store_items_finish(f.st, f.job.id, &r2, 1, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r2, 1, -1, now), CINDER_OK);
     release(it, n);
     store_job_t j = job_now(&f);
     CHECK_INT(j.completed, 1);

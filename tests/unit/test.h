@@ -21,6 +21,14 @@ char *test_read_file(const char *path, size_t *len);
 /* Directory of this test's data: tests/unit (tests run from the repository root). */
 #define TEST_DATA_DIR "tests/unit"
 
+/* Time limits in the tests are set for the ASan build; under ThreadSanitizer instrumented code
+ * runs several times slower, so limits on wall time are multiplied by this. */
+#if defined(__SANITIZE_THREAD__)
+#define TEST_TIME_SCALE 4.0
+#else
+#define TEST_TIME_SCALE 1.0
+#endif
+
 #define TEST(name)                                                                                 \
     static void test_##name(void);                                                                 \
     __attribute__((constructor)) static void test_reg_##name(void)                                 \

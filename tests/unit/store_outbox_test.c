@@ -1,5 +1,6 @@
 /* Contract tests of the webhook outbox of the store (run against SQLite). */
 #include "test.h"
+#include "test_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,7 @@
 #include "util/uuid.h"
 
 typedef struct {
-    char dir[64];
-    store_t *st;
+    test_store_t ts; /* the store under test (test_store.h) */
     store_job_t job;
 } fixture_t;
 
@@ -34,23 +34,19 @@ static cinder_err create_job(fixture_t *f, const store_event_t *ev)
     f->job.expires_ms = f->job.created_ms + 3600000;
     f->job.url = "https://ex.com/";
     f->job.event = ev;
-    return store_job_create(f->st, &f->job);
+    return store_job_create(f->ts.st, &f->job);
 }
 
 static bool setup(fixture_t *f)
 {
-    snprintf(f->dir, sizeof f->dir, "/tmp/cinder-outbox-XXXXXX");
-    if (!mkdtemp(f->dir) || store_open(f->dir, &f->st) != CINDER_OK)
+    if (!test_store_open(&f->ts))
         return false;
     return create_job(f, &started) == CINDER_OK;
 }
 
 static void teardown(fixture_t *f)
 {
-    store_close(f->st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    CHECK_INT(system(cmd), 0);
+    test_store_close(&f->ts);
 }
 
 /* The events due at now (at most 16); *n receives how many. Free with store_outbox_free. */
@@ -58,7 +54,7 @@ static store_outbox_t *due(fixture_t *f, int64_t now, size_t *n)
 {
     store_outbox_t *ev = NULL;
     *n = 0;
-    CHECK_INT(store_outbox_due(f->st, now, 16, &ev, n), CINDER_OK);
+    CHECK_INT(store_outbox_due(f->ts.st, now, 16, &ev, n), CINDER_OK);
     return ev;
 }
 
@@ -82,7 +78,7 @@ static void expect_head(fixture_t *f, int64_t now, const char *body, const char 
             CHECK_STR(ev[0].doc, doc);
         else
             CHECK(ev[0].doc == NULL);
-        CHECK_INT(store_outbox_delete(f->st, ev[0].id), CINDER_OK);
+        CHECK_INT(store_outbox_delete(f->ts.st, ev[0].id), CINDER_OK);
     }
     store_outbox_free(ev, n);
 }
@@ -90,7 +86,7 @@ static void expect_head(fixture_t *f, int64_t now, const char *body, const char 
 static void claim_all(fixture_t *f, int64_t now, store_item_t *it, size_t want)
 {
     size_t n = 0;
-    CHECK_INT(store_items_claim(f->st, f->job.id, want, now, it, &n), CINDER_OK);
+    CHECK_INT(store_items_claim(f->ts.st, f->job.id, want, now, it, &n), CINDER_OK);
     CHECK_INT(n, want);
 }
 
@@ -102,7 +98,7 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
     store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
                              {"https://ex.com/b", "b", 0, NULL},
                              {"https://ex.com/c", "c", 0, NULL}};
-    CHECK_INT(store_items_add(f.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
+    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
     store_item_t it[3];
     claim_all(&f, now, it, 3);
     store_item_result_t r[2] = {
@@ -113,7 +109,7 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
          .event = &page},
         {.seq = it[1].seq, .status = ITEM_FAILED, .reason = "connect", .event = &failure},
     };
-    CHECK_INT(store_items_finish(f.st, f.job.id, r, 2, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
 
     size_t n = 0;
     store_outbox_t *ev = due(&f, now, &n);
@@ -125,7 +121,7 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
     CHECK_STR(ev[0].job_id, f.job.id);
     CHECK_INT(ev[0].attempts, 0);
     /* a failed delivery: due again later, with its attempt counted */
-    CHECK_INT(store_outbox_retry(f.st, ev[0].id, now + 1000), CINDER_OK);
+    CHECK_INT(store_outbox_retry(f.ts.st, ev[0].id, now + 1000), CINDER_OK);
     CHECK_INT(n_due(&f, now), 0);
     size_t m = 0;
     store_outbox_t *later = due(&f, now + 1000, &m);
@@ -135,7 +131,7 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
         CHECK_INT(later[0].attempts, 1);
     }
     store_outbox_free(later, m);
-    CHECK_INT(store_outbox_delete(f.st, ev[0].id), CINDER_OK);
+    CHECK_INT(store_outbox_delete(f.ts.st, ev[0].id), CINDER_OK);
     store_outbox_free(ev, n);
 
     expect_head(&f, now + 1000, "{\"n\":\"page\",\"data\":[]}", "{\"d\":1}");
@@ -144,7 +140,7 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
 
     /* cancel while c runs: the final event waits until c settles, and c's event goes first */
     store_cancel_t cancel = {.event = &final};
-    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &cancel), CINDER_OK);
+    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_OK);
     CHECK(cancel.event == &final);
     CHECK_INT(n_due(&f, now + 1000), 0);
     store_item_result_t rc = {.seq = it[2].seq,
@@ -152,7 +148,7 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
                               .doc = "{\"d\":2}",
                               .doc_len = 7,
                               .event = &page};
-    CHECK_INT(store_items_finish(f.st, f.job.id, &rc, 1, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &rc, 1, -1, now), CINDER_OK);
     expect_head(&f, now + 1000, "{\"n\":\"page\",\"data\":[]}", "{\"d\":2}");
     expect_head(&f, now + 1000, "{\"n\":\"final\"}", NULL);
     CHECK_INT(n_due(&f, now + 1000), 0);
@@ -168,32 +164,32 @@ TEST(no_event_without_its_change)
     int64_t now = clock_wall_ms();
     expect_head(&f, now, "{\"n\":\"started\"}", NULL);
     store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL}};
-    CHECK_INT(store_items_add(f.st, f.job.id, in, 1, -1, now, NULL), CINDER_OK);
+    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 1, -1, now, NULL), CINDER_OK);
     /* an outcome for an item that is not running, a retry, a skip: nothing written */
     store_item_result_t stale = {
         .seq = 0, .status = ITEM_SUCCEEDED, .doc = "{}", .doc_len = 2, .event = &page};
-    CHECK_INT(store_items_finish(f.st, f.job.id, &stale, 1, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &stale, 1, -1, now), CINDER_OK);
     store_item_t it;
     claim_all(&f, now, &it, 1);
     store_item_result_t retry = {.seq = it.seq, .status = ITEM_PENDING, .event = &page};
-    CHECK_INT(store_items_finish(f.st, f.job.id, &retry, 1, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &retry, 1, -1, now), CINDER_OK);
     store_item_cleanup(&it);
     claim_all(&f, now, &it, 1);
     store_item_result_t skip = {
         .seq = it.seq, .status = ITEM_SKIPPED, .reason = "robots", .event = &page};
-    CHECK_INT(store_items_finish(f.st, f.job.id, &skip, 1, -1, now), CINDER_OK);
+    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &skip, 1, -1, now), CINDER_OK);
     store_item_cleanup(&it);
     CHECK_INT(n_due(&f, now), 0);
     /* a finish after a cancel is declined, and so is its event */
     store_cancel_t cancel = {0};
-    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &cancel), CINDER_OK);
+    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_OK);
     store_job_t j = f.job;
     j.status = JOB_COMPLETED;
     j.finished_ms = now;
     j.event = &final;
-    CHECK_INT(store_job_finish(f.st, &j), CINDER_E_NOT_FOUND);
+    CHECK_INT(store_job_finish(f.ts.st, &j), CINDER_E_NOT_FOUND);
     cancel.event = &final;
-    CHECK_INT(store_job_cancel(f.st, f.job.id, now, &cancel), CINDER_E_ALREADY_TERMINAL);
+    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_E_ALREADY_TERMINAL);
     CHECK_INT(n_due(&f, now), 0);
     teardown(&f);
 }
@@ -206,11 +202,10 @@ TEST(jobs_are_served_side_by_side_and_events_survive_a_reopen)
     memcpy(first, f.job.id, sizeof first);
     REQUIRE(create_job(&f, &started) == CINDER_OK);
     int64_t now = clock_wall_ms();
-    store_close(f.st);
-    REQUIRE(store_open(f.dir, &f.st) == CINDER_OK);
+    REQUIRE(test_store_reopen(&f.ts));
     store_outbox_t *ev = NULL;
     size_t n = 0;
-    CHECK_INT(store_outbox_due(f.st, now, 16, &ev, &n), CINDER_OK);
+    CHECK_INT(store_outbox_due(f.ts.st, now, 16, &ev, &n), CINDER_OK);
     CHECK_INT(n, 2);
     if (n == 2) {
         CHECK_STR(ev[0].job_id, first);
@@ -218,7 +213,7 @@ TEST(jobs_are_served_side_by_side_and_events_survive_a_reopen)
         CHECK(ev[0].id < ev[1].id);
     }
     store_outbox_free(ev, n);
-    CHECK_INT(store_outbox_due(f.st, now, 1, &ev, &n), CINDER_OK);
+    CHECK_INT(store_outbox_due(f.ts.st, now, 1, &ev, &n), CINDER_OK);
     CHECK_INT(n, 1); /* max is honoured */
     store_outbox_free(ev, n);
     teardown(&f);
@@ -233,11 +228,11 @@ TEST(a_finished_job_gets_its_final_event_and_expiry_drops_the_rest)
     j.status = JOB_COMPLETED;
     j.finished_ms = now;
     j.event = &final;
-    CHECK_INT(store_job_finish(f.st, &j), CINDER_OK);
+    CHECK_INT(store_job_finish(f.ts.st, &j), CINDER_OK);
     expect_head(&f, now, "{\"n\":\"started\"}", NULL);
     CHECK_INT(n_due(&f, now), 1);
     int64_t removed = 0;
-    CHECK_INT(store_expire(f.st, now + 7200000, &removed), CINDER_OK);
+    CHECK_INT(store_expire(f.ts.st, now + 7200000, &removed), CINDER_OK);
     CHECK_INT(removed, 1);
     CHECK_INT(n_due(&f, now + 7200000), 0);
     teardown(&f);
