@@ -48,9 +48,8 @@ if [ -d "$out_root" ] && [ -w "$out_root" ] && [ "$(df -Pk "$out_root" | awk 'NR
 else
   out_root=$work
 fi
-nginx_pid=""
 cleanup() {
-  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+  nginx_stop
   if [ "${KEEP:-0}" = 1 ]; then
     echo "work directory kept: $work (outputs: $out_root)" >&2
   else
@@ -64,50 +63,10 @@ trap cleanup EXIT
 python3 bench/gen_site.py "$work/site" "$N" "$SEED"
 site_bytes=$(du -sb "$work/site" | cut -f1)
 
-# --- nginx: our own config, pid file, temp paths and log, in the foreground of a background job;
-# one worker process, so the crawler under test keeps the other core ---
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/nginx/tmp"
-user_line=""
-# Only a root master switches worker users; keep the workers as the current user (not nobody,
-# who could not read the 0700 work directory).
-[ "$(id -u)" -eq 0 ] && user_line="user root root;"
-cat >"$work/nginx/nginx.conf" <<EOF
-$user_line
-daemon off;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  log_not_found off;  # cinder probes /sitemap.xml; a 404 is not an error here
-  client_body_temp_path $work/nginx/tmp/body;
-  proxy_temp_path $work/nginx/tmp/proxy;
-  fastcgi_temp_path $work/nginx/tmp/fastcgi;
-  uwsgi_temp_path $work/nginx/tmp/uwsgi;
-  scgi_temp_path $work/nginx/tmp/scgi;
-  types { text/html html; text/plain txt; }
-  default_type application/octet-stream;
-  sendfile on;
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
-  server {
-    listen 127.0.0.1:$port;
-    root $work/site;
-    index index.html;
-  }
-}
-EOF
-nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
-base="http://127.0.0.1:$port/"
-for _ in $(seq 100); do
-  curl -sf -o /dev/null "${base}robots.txt" && break
-  kill -0 "$nginx_pid" 2>/dev/null || { cat "$work/nginx/error.log" >&2; echo "crawl.sh: nginx did not start" >&2; exit 1; }
-  sleep 0.05
-done
-curl -sf -o /dev/null "${base}robots.txt" || { echo "crawl.sh: nginx not answering on $base" >&2; exit 1; }
+# --- nginx serving the site on loopback (bench/nginx.sh) ---
+. bench/nginx.sh
+nginx_start "$work/site" "$work/nginx"
+base="http://127.0.0.1:$nginx_port/"
 
 # --- the crawlers ---
 host_conn=()

@@ -7,4 +7,5 @@ bash scripts/install-deps.sh --test
 bash bench/convert.sh "${RUNS:-5}"
 bash bench/crawl.sh "${CRAWL_RUNS:-3}"
 bash bench/status.sh
+bash bench/status_busy.sh
 bash bench/memory.sh

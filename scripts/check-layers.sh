@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fails when a source file includes a header of a higher layer, or one dialect includes another:
-# the folder dependency graph of src/ stays acyclic (docs/architecture.md). Run by `make test`.
+# the folder dependency graph of src/ stays acyclic (docs/architecture.md). Also fails on the
+# edges that skip layers on purpose forbidden: api/ and the dialects never include crawl/ (they
+# reach it through jobs/ only). Run by `make test`.
 #   scripts/check-layers.sh          check, print every upward include, exit 1 if any
 set -u
 cd "$(dirname "$0")/../src"
@@ -34,6 +36,18 @@ folder() {
   esac
 }
 
+# "FROM TO": folders (prefixes) that may not include headers of TO, whatever their layers.
+forbidden=("api/ crawl/" "dialect/ crawl/")
+
+# True when the include of $2 by $1 is a forbidden edge.
+forbidden_edge() {
+  local e
+  for e in "${forbidden[@]}"; do
+    case "$1" in ${e% *}*) case "$2" in ${e#* }*) return 0 ;; esac ;; esac
+  done
+  return 1
+}
+
 bad=0
 checked=0
 while IFS= read -r f; do
@@ -44,6 +58,10 @@ while IFS= read -r f; do
     [ -n "$inc" ] || continue
     [ -e "$inc" ] || continue # a system or library header
     checked=$((checked + 1))
+    if forbidden_edge "$f" "$inc"; then
+      echo "check-layers: $f includes $inc (api/ and dialects reach crawl/ through jobs/ only)"
+      bad=$((bad + 1))
+    fi
     [ "$(folder "$f")" = "$(folder "$inc")" ] && continue
     ir=$(rank "$inc")
     if [ "$ir" -ge "$fr" ]; then

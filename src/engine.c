@@ -17,7 +17,7 @@
 #include "crawl/crawler.h"
 #include "dialect/skop/discover.h"
 #include "dialect/trieve/chunks.h"
-#include "jobs/jobs.h"
+#include "jobs/wiring.h"
 #include "jobs/webhook.h"
 
 #include <pthread.h>
@@ -121,7 +121,7 @@ cinder_err engine_new(const engine_config_t *cfg, engine_t **out)
                      &e->crawler);
     if (rc)
         goto out;
-    jobs_attach(e->jobs, e->crawler, e->fetcher, e->pool);
+    jobs_attach(e->jobs, e->crawler);
     webhook_config_t wc = {cfg->allow_private, cfg->webhook_secret, cfg->webhook_retry_base_ms, 0,
                            e->user_agent};
     rc = webhook_new(e->store, &wc, &e->webhook);

@@ -205,7 +205,7 @@ void crawl_page_succeed(page_t *p, char *doc)
 static void fetch_failed(page_t *p)
 {
     const crawl_hooks_t *h = &p->job->hooks;
-    if (!h->fetch_failed || !h->fetch_failed(p, h->ud))
+    if (!h->fetch_failed || !h->fetch_failed(&p->ctx, h->ud))
         crawl_page_fail(p, p->fres->err, p->fres->error_detail);
 }
 
@@ -221,7 +221,7 @@ void crawl_page_outcome(page_t *p)
     else if (maybe_retry(p))
         ; /* put back for a retry, or failed after the last attempt */
     else if (j->hooks.page)
-        j->hooks.page(p, j->hooks.ud);
+        j->hooks.page(&p->ctx, j->hooks.ud);
     else
         build_document(p);
     if (j->hooks.item_event)
@@ -255,35 +255,81 @@ void crawl_page_free(page_t *p)
     free(p);
 }
 
-const fetch_result_t *crawl_page_fetched(const crawl_page_t *p)
-{
-    return p->fres;
-}
-
-const char *crawl_page_url(const crawl_page_t *p)
-{
-    return p->item.url;
-}
-
-const char *crawl_page_final_url(const crawl_page_t *p)
-{
-    return p->fres && p->fres->final_url ? p->fres->final_url : p->item.url;
-}
-
-const crawl_opts_t *crawl_page_opts(const crawl_page_t *p)
-{
-    return &p->job->opts;
-}
-
-bool crawl_page_may_discover(const crawl_page_t *p)
+bool crawl_page_may_discover(const page_t *p)
 {
     const cjob_t *j = p->job;
     return !crawl_job_cancelled(p->c, j) && !j->opts.batch && j->opts.sitemap != CRAWL_SITEMAP_ONLY;
 }
 
-bool crawl_page_link_in_scope(const crawl_page_t *p, const char *url)
+const char *crawl_page_final_url(const page_t *p)
 {
+    return p->fres && p->fres->final_url ? p->fres->final_url : p->item.url;
+}
+
+/* ---- page_ctx_t: what a job kind's processor sees of a page -------------------------------- */
+
+/* The page whose head ctx is (page_t begins with its page_ctx_t). */
+static page_t *page_of(const page_ctx_t *ctx)
+{
+    return (page_t *)ctx;
+}
+
+static const fetch_result_t *ops_fetched(const page_ctx_t *ctx)
+{
+    return page_of(ctx)->fres;
+}
+
+static const char *ops_url(const page_ctx_t *ctx)
+{
+    return page_of(ctx)->item.url;
+}
+
+static const char *ops_final_url(const page_ctx_t *ctx)
+{
+    return crawl_page_final_url(page_of(ctx));
+}
+
+static const crawl_opts_t *ops_opts(const page_ctx_t *ctx)
+{
+    return &page_of(ctx)->job->opts;
+}
+
+static bool ops_may_discover(const page_ctx_t *ctx)
+{
+    return crawl_page_may_discover(page_of(ctx));
+}
+
+static bool ops_link_in_scope(const page_ctx_t *ctx, const char *url)
+{
+    const page_t *p = page_of(ctx);
     bool from_external =
         scope_check(p->job->scope, crawl_page_final_url(p), 0, true) == SCOPE_EXTERNAL;
     return scope_check(p->job->scope, url, p->item.depth + 1, from_external) == SCOPE_OK;
 }
+
+static void ops_discover(page_ctx_t *ctx, json_t *links, const char *page_url)
+{
+    crawl_page_discover(page_of(ctx), links, page_url);
+}
+
+static void ops_succeed(page_ctx_t *ctx, char *doc)
+{
+    crawl_page_succeed(page_of(ctx), doc);
+}
+
+static void ops_fail(page_ctx_t *ctx, cinder_err e, const char *detail)
+{
+    crawl_page_fail(page_of(ctx), e, detail);
+}
+
+const page_ops_t crawl_page_ops = {
+    .fetched = ops_fetched,
+    .url = ops_url,
+    .final_url = ops_final_url,
+    .opts = ops_opts,
+    .may_discover = ops_may_discover,
+    .link_in_scope = ops_link_in_scope,
+    .discover = ops_discover,
+    .succeed = ops_succeed,
+    .fail = ops_fail,
+};

@@ -185,6 +185,7 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
     bool late = past_deadline(j);
     for (size_t i = 0; i < n; i++) {
         page_t *p = xcalloc(1, sizeof *p);
+        p->ctx.ops = &crawl_page_ops;
         p->c = c;
         p->job = j;
         p->item = items[i];

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "crawl/crawl_page.h"
+#include "page/page_ctx.h"
 #include "spec/crawl_opts.h"
 #include "fetch/fetcher.h"
 #include "store/store_jobs.h"
@@ -22,11 +22,11 @@ typedef struct crawler crawler_t;
  * knows no dialect). Every member may be NULL. */
 typedef struct {
     /* Worker thread: turns a fetched page (no fetch error, not a 429/503 to retry) into its
-     * outcome with crawl/crawl_page.h. NULL: the page becomes a Firecrawl document. */
-    void (*page)(crawl_page_t *p, void *ud);
+     * outcome through page/page_ctx.h. NULL: the page becomes a Firecrawl document. */
+    void (*page)(page_ctx_t *p, void *ud);
     /* Worker thread: a fetch that ended in an error; true when the hook recorded the outcome
      * itself, false to record the failure. */
-    bool (*fetch_failed)(crawl_page_t *p, void *ud);
+    bool (*fetch_failed)(page_ctx_t *p, void *ud);
     /* Worker thread: a document built by the default page path, before it is stored (borrowed;
      * the hook may read it or add to it). */
     void (*document)(json_t *doc, void *ud);

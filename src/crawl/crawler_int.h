@@ -68,6 +68,7 @@ typedef struct smbatch {
 
 /* One page in flight: claimed item → fetch → worker → outcome → group commit. */
 typedef struct page {
+    page_ctx_t ctx; /* first: what the job kind's processor is handed (crawl_page_ops) */
     struct page *next;
     crawler_t *c;
     cjob_t *job;
@@ -154,6 +155,26 @@ void crawl_page_process(void *arg);
 
 /* The gate j's fetches go through. */
 hostgate_t *crawl_gate_of(crawler_t *c, const cjob_t *j);
+
+/* The operations of a page handed to a processor (crawl_page.c). */
+extern const page_ops_t crawl_page_ops;
+
+/* Records the page as failed with e (detail, may be NULL, is added to the message). */
+void crawl_page_fail(page_t *p, cinder_err e, const char *detail);
+
+/* Offers links (a JSON array of URL strings, borrowed) found on the page at page_url to the
+ * job's frontier, through its scope and known robots.txt policies. */
+void crawl_page_discover(page_t *p, json_t *links, const char *page_url);
+
+/* Records the page as succeeded with its record doc (JSON text or NULL; the page takes it):
+ * notes a redirect and packs the record for the store. */
+void crawl_page_succeed(page_t *p, char *doc);
+
+/* True when the page's links may be offered (page_may_discover). */
+bool crawl_page_may_discover(const page_t *p);
+
+/* The URL the page was read from: after redirects, else the item's URL. */
+const char *crawl_page_final_url(const page_t *p);
 
 /* Whether job j was cancelled (for worker threads, which hold no lock). */
 bool crawl_job_cancelled(crawler_t *c, const cjob_t *j);

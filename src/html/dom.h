@@ -32,9 +32,10 @@ typedef struct dom_attr dom_attr_t;
     X(ASIDE)                                                                                       \
     X(AUDIO)                                                                                       \
     X(B)                                                                                           \
-    X(BASE) X(BIG) X(BLOCKQUOTE) X(BODY) X(BR) X(BUTTON) X(CANVAS) X(CAPTION) X(CENTER) X(CITE)    \
-        X(CODE) X(COL) X(COLGROUP) X(DD) X(DEL) X(DETAILS) X(DFN) X(DIALOG) X(DIV) X(DL) X(DT)     \
-            X(EM) X(EMBED) X(FIELDSET) X(FIGCAPTION) X(FIGURE) X(FONT) X(FOOTER) X(FORM) X(FRAME)  \
+    X(BASE)                                                                                        \
+    X(BIG) X(BLOCKQUOTE) X(BODY) X(BR) X(BUTTON) X(CANVAS) X(CAPTION) X(CENTER) X(CITE) X(CODE)    \
+        X(COL) X(COLGROUP) X(DD) X(DEL) X(DETAILS) X(DFN) X(DIALOG) X(DIV) X(DL) X(DT) X(EM)       \
+            X(EMBED) X(FIELDSET) X(FIGCAPTION) X(FIGURE) X(FONT) X(FOOTER) X(FORM) X(FRAME)        \
                 X(FRAMESET) X(H1) X(H2) X(H3) X(H4) X(H5) X(H6) X(HEAD) X(HEADER) X(HGROUP) X(HR)  \
                     X(HTML) X(I) X(IFRAME) X(IMG) X(INPUT) X(INS) X(KBD) X(LABEL) X(LEGEND) X(LI)  \
                         X(LINK) X(LISTING) X(MAIN) X(MAP) X(MARK) X(MATH) X(MENU) X(META) X(NAV)   \

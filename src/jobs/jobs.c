@@ -9,6 +9,9 @@
  */
 #include "jobs/jobs.h"
 
+#include "crawl/urlkey.h"
+#include "jobs/wiring.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +29,6 @@
 struct jobs {
     store_t *st;
     crawler_t *crawler;
-    fetcher_t *fetcher;
-    pool_t *pool;
     int64_t ttl_ms;
     scrape_waiters_t *waiters;
     struct {
@@ -77,26 +78,14 @@ void jobs_add_processor(jobs_t *js, const jobs_processor_t *p, void *ctx)
     js->procs[js->n_procs++].ctx = ctx;
 }
 
-void jobs_attach(jobs_t *js, crawler_t *c, fetcher_t *f, pool_t *pool)
+void jobs_attach(jobs_t *js, crawler_t *c)
 {
     js->crawler = c;
-    js->fetcher = f;
-    js->pool = pool;
 }
 
-fetcher_t *jobs_fetcher(jobs_t *js)
+bool jobs_crawl_depth_ok(const crawl_opts_t *o)
 {
-    return js->fetcher;
-}
-
-pool_t *jobs_pool(jobs_t *js)
-{
-    return js->pool;
-}
-
-int64_t jobs_ttl(const jobs_t *js)
-{
-    return js->ttl_ms;
+    return !o->url || o->max_depth < 0 || urlkey_depth(o->url) <= o->max_depth;
 }
 
 store_t *jobs_store(jobs_t *js)
@@ -106,13 +95,13 @@ store_t *jobs_store(jobs_t *js)
 
 /* ---- hooks: what the crawler calls back for a bound job ------------------------------------ */
 
-static void hook_page(crawl_page_t *p, void *ud)
+static void hook_page(page_ctx_t *p, void *ud)
 {
     binding_t *b = ud;
     b->proc->page(p, b->proc_ud);
 }
 
-static bool hook_fetch_failed(crawl_page_t *p, void *ud)
+static bool hook_fetch_failed(page_ctx_t *p, void *ud)
 {
     binding_t *b = ud;
     return b->proc->fetch_failed(p, b->proc_ud);

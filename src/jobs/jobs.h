@@ -18,54 +18,22 @@
 
 #include <jansson.h>
 
-#include "crawl/crawler.h"
 #include "spec/crawl_opts.h"
 #include "store/store_jobs.h"
 #include "util/error.h"
 
-typedef struct jobs jobs_t;
+typedef struct jobs jobs_t; /* built and wired by jobs/wiring.h */
 
 /* The bit of a job kind in a kinds mask (jobs_get, jobs_cancel). */
 #define JOBS_KIND(k)  (1u << (k))
 #define JOBS_ANY_KIND 0xffu
 
-/* A page processor a dialect registers: chosen for the jobs whose persisted options hold the
- * key name (true, or an object the processor reads). */
-typedef struct {
-    const char *name;
-    /* Per-job state from the job's record and persisted options (borrowed); *ud is freed with
-     * job_free. */
-    cinder_err (*job_new)(void *ctx, const store_job_t *rec, json_t *opts, void **ud);
-    void (*job_free)(void *ud);
-    void (*page)(crawl_page_t *p, void *ud);         /* as crawl_hooks_t.page (NULL: document) */
-    bool (*fetch_failed)(crawl_page_t *p, void *ud); /* as crawl_hooks_t.fetch_failed */
-    void (*document)(json_t *doc, void *ud);         /* as crawl_hooks_t.document */
-    void (*committed)(void *ud, const store_item_result_t *res, cinder_err rc); /* likewise */
-} jobs_processor_t;
-
-/* A job model over st (borrowed), whose results stay readable for ttl_ms. Free with jobs_free. */
-CINDER_MUST_CHECK cinder_err jobs_new(store_t *st, int64_t ttl_ms, jobs_t **out);
-
-/* Frees the job model (after the crawler). Accepts NULL. */
-void jobs_free(jobs_t *js);
-
-/* Registers processor p (static; ctx borrowed, handed to p->job_new). Before jobs_attach only. */
-void jobs_add_processor(jobs_t *js, const jobs_processor_t *p, void *ctx);
-
-/* The crawl_bind_fn to give crawler_new, with the jobs_t as its ctx. */
-cinder_err jobs_bind(void *jobs, const store_job_t *rec, json_t *opts, crawl_hooks_t *out);
-
-/* Hands the running crawler, the fetch loop and the worker pool (borrowed) to the job model. */
-void jobs_attach(jobs_t *js, crawler_t *c, fetcher_t *f, pool_t *pool);
-
 /* The store, for reads (results, errors, listings). */
 store_t *jobs_store(jobs_t *js);
 
-/* The fetch loop and the worker pool the jobs run on, and how long results stay readable (for
- * the job modules of jobs/). */
-fetcher_t *jobs_fetcher(jobs_t *js);
-pool_t *jobs_pool(jobs_t *js);
-int64_t jobs_ttl(const jobs_t *js);
+/* False when o's start URL is deeper than its maxDepth (a crawl that could fetch nothing): the
+ * dialects refuse such a crawl as invalid. */
+bool jobs_crawl_depth_ok(const crawl_opts_t *o);
 
 /* Creates a crawl of o (validated by the caller) for o->team and starts it: the record reserves
  * o->limit credits (CINDER_E_NO_CREDITS when the team cannot cover them). Writes the job id into

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jobs/processor.h"
 #include "page/page.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -139,21 +140,21 @@ static void scrape_job_free(void *ud)
 }
 
 /* The debug line of a scrape's fetch. */
-static void log_fetch(const scrape_job_t *sj, const crawl_page_t *p, const fetch_result_t *f)
+static void log_fetch(const scrape_job_t *sj, const page_ctx_t *p, const fetch_result_t *f)
 {
-    log_debug("scrape %s: %s -> %ld HTTP/%d %s %.1fms", sj->job_id, crawl_page_url(p), f->status,
+    log_debug("scrape %s: %s -> %ld HTTP/%d %s %.1fms", sj->job_id, page_url(p), f->status,
               f->http_version, f->err ? cinder_err_name(f->err) : "ok", f->elapsed_ms);
 }
 
-static void scrape_page(crawl_page_t *p, void *ud)
+static void scrape_page(page_ctx_t *p, void *ud)
 {
     scrape_job_t *sj = ud;
-    const fetch_result_t *f = crawl_page_fetched(p);
+    const fetch_result_t *f = page_fetched(p);
     log_fetch(sj, p, f);
-    const crawl_opts_t *o = crawl_page_opts(p);
+    const crawl_opts_t *o = page_opts(p);
     pipeline_opts_t po;
     page_pipeline_opts(&o->page, &po);
-    pipeline_input_t in = {o->source_url ? o->source_url : crawl_page_url(p),
+    pipeline_input_t in = {o->source_url ? o->source_url : page_url(p),
                            f->final_url,
                            f->status,
                            f->content_type,
@@ -163,18 +164,18 @@ static void scrape_page(crawl_page_t *p, void *ud)
     sj->status = f->status;
     sj->err = pipeline_run(&in, &po, &doc);
     if (sj->err) {
-        crawl_page_fail(p, sj->err, f->content_type);
+        page_fail(p, sj->err, f->content_type);
         return;
     }
     page_decorate(doc, sj->job_id, f->status);
     sj->document = doc;
-    crawl_page_succeed(p, sj->zdr ? NULL : json_dumps(doc, JSON_COMPACT));
+    page_succeed(p, sj->zdr ? NULL : json_dumps(doc, JSON_COMPACT));
 }
 
-static bool scrape_fetch_failed(crawl_page_t *p, void *ud)
+static bool scrape_fetch_failed(page_ctx_t *p, void *ud)
 {
     scrape_job_t *sj = ud;
-    const fetch_result_t *f = crawl_page_fetched(p);
+    const fetch_result_t *f = page_fetched(p);
     log_fetch(sj, p, f);
     sj->err = f->err;
     sj->status = f->status;

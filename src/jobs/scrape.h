@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "jobs/jobs.h"
+#include "jobs/processor.h"
 #include "spec/scrape_opts.h"
 #include "util/error.h"
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "crawl/crawler_int.h"
-#include "jobs/jobs.h"
+#include "jobs/wiring.h"
 
 static const char page_html[] = "<html><body><h1>Page</h1><p>text</p>"
                                 "<a href=\"/a\">a</a> <a href=\"/b\">b</a></body></html>";
@@ -72,7 +72,7 @@ TEST(page_built_after_cancel_discovers_nothing)
     jobs_t *js = NULL;
     REQUIRE(jobs_new(st, 3600000, &js) == CINDER_OK);
     REQUIRE(f && pool && crawler_new(st, f, pool, 0, jobs_bind, js, &c) == CINDER_OK);
-    jobs_attach(js, c, f, pool);
+    jobs_attach(js, c);
 
     crawl_opts_t o;
     crawl_opts_init(&o, 1);

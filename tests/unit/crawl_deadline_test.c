@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "crawl/crawler.h"
-#include "jobs/jobs.h"
+#include "jobs/wiring.h"
 #include "util/clock.h"
 
 TEST(deadline_skips_pending_pages_and_completes)
@@ -24,7 +24,7 @@ TEST(deadline_skips_pending_pages_and_completes)
     jobs_t *js = NULL;
     REQUIRE(jobs_new(st, 3600000, &js) == CINDER_OK);
     REQUIRE(f && pool && crawler_new(st, f, pool, 0, jobs_bind, js, &c) == CINDER_OK);
-    jobs_attach(js, c, f, pool);
+    jobs_attach(js, c);
 
     crawl_opts_t o;
     crawl_opts_init(&o, 2);

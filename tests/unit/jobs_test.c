@@ -12,7 +12,7 @@
 
 #include "api/auth.h"
 #include "crawl/crawler.h"
-#include "jobs/jobs.h"
+#include "jobs/wiring.h"
 #include "store/store_accounts.h"
 #include "store/store_outbox.h"
 #include "util/clock.h"
@@ -48,7 +48,7 @@ static bool setup(fixture_t *x)
         return false;
     if (crawler_new(x->st, x->f, x->pool, 0, jobs_bind, x->js, &x->c) != CINDER_OK)
         return false;
-    jobs_attach(x->js, x->c, x->f, x->pool);
+    jobs_attach(x->js, x->c);
     add_team(x, "a", 100);
     add_team(x, "b", 100);
     return true;

@@ -13,7 +13,6 @@
 #include "dialect/firecrawl/webhook.h"
 #include "api/params.h"
 #include "jobs/jobs.h"
-#include "crawl/urlkey.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -118,7 +117,7 @@ static void parse_crawl(json_t *body, int version, bool allow_private, crawl_opt
         else
             params_warn(rep, "Unrecognized key ignored: %s.", k);
     }
-    if (o->url && o->max_depth >= 0 && urlkey_depth(o->url) > o->max_depth)
+    if (!jobs_crawl_depth_ok(o))
         params_issue(rep, "custom", "url", "URL depth exceeds the specified maxDepth");
 }
 

@@ -26,7 +26,7 @@
 
 #include <jansson.h>
 
-#include "jobs/jobs.h"
+#include "jobs/processor.h"
 #include "store/store.h"
 #include "util/error.h"
 

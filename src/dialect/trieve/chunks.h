@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "jobs/jobs.h"
+#include "jobs/processor.h"
 #include "store/store_trieve.h"
 
 typedef struct crawl_chunks {
