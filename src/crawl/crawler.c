@@ -546,6 +546,21 @@ int crawler_active(crawler_t *c)
 }
 
 /* Loads one running crawl from the store. */
+/* Ends job rec, which cannot run (its options are unreadable, or its kind refuses them), as
+ * failed with its unused credits given back, instead of leaving it running forever. */
+static void fail_unrunnable(crawler_t *c, store_job_t *rec)
+{
+    rec->status = JOB_FAILED;
+    rec->finished_ms = clock_wall_ms();
+    free(rec->error);
+    free(rec->error_code);
+    rec->error = xstrdup("the job could not be run: its stored options are not readable");
+    rec->error_code = xstrdup(cinder_err_name(CINDER_E_STORE));
+    rec->event = NULL;
+    if (store_job_finish(c->st, rec) == CINDER_OK)
+        log_error("job %s cannot run (options unreadable): recorded as failed", rec->id);
+}
+
 static cjob_t *resume_one(crawler_t *c, const char *id)
 {
     store_job_t rec;
@@ -562,9 +577,10 @@ static cjob_t *resume_one(crawler_t *c, const char *id)
     if (!rc && c->bind)
         rc = c->bind(c->bind_ctx, &rec, jo, &j->hooks);
     json_decref(jo);
+    if (rc)
+        fail_unrunnable(c, &rec);
     store_job_cleanup(&rec);
     if (rc) {
-        log_error("crawl %s: cannot resume (options unreadable)", id);
         cjob_free(j);
         return NULL;
     }

@@ -5,6 +5,7 @@
  * once, at create and at append; cancel refunds what is pending, a second cancel and an append
  * after it are refused as already terminal; retry serves batches only. */
 #include "test.h"
+#include "test_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "store/store_outbox.h"
 #include "util/clock.h"
 #include "util/mem.h"
+#include "util/uuid.h"
 
 typedef struct {
     char dir[64];
@@ -200,4 +202,54 @@ TEST(jobs_crawl_limit_is_reserved_and_retry_serves_batches_only)
     CHECK_INT(jobs_retry(x.js, "a", crawl_id, &retried), CINDER_E_NOT_FOUND);
     CHECK_INT(retried, 0);
     teardown(&x);
+}
+
+TEST(jobs_that_cannot_run_are_failed_and_refunded_at_restart)
+{
+    /* a running job whose options cannot be read back (e.g. a sync scrape recorded by an older
+     * version, which kept scrape options only): the restarted crawler fails it, with its
+     * reserved credit given back, instead of leaving it running forever */
+    test_store_t ts;
+    REQUIRE(test_store_open(&ts));
+    char key[64];
+    store_key_t k;
+    REQUIRE(auth_key_make(key, sizeof key, &k) == CINDER_OK);
+    snprintf(k.team, sizeof k.team, "old");
+    REQUIRE(store_key_add(ts.st, &k, 10) == CINDER_OK);
+    store_job_t rec = {0};
+    uuid_generate_v4(rec.id);
+    snprintf(rec.team, sizeof rec.team, "old");
+    rec.kind = JOB_KIND_SCRAPE;
+    rec.status = JOB_RUNNING;
+    rec.api_version = 1;
+    rec.created_ms = clock_wall_ms();
+    rec.expires_ms = rec.created_ms + 3600000;
+    rec.url = "https://old.example/";
+    rec.options = "{\"formats\":[\"markdown\"],\"onlyMainContent\":true}";
+    rec.credits_reserved = 1;
+    REQUIRE(store_job_create(ts.st, &rec) == CINDER_OK);
+    store_team_t team;
+    REQUIRE(store_team_get(ts.st, "old", &team) == CINDER_OK);
+    CHECK_INT(team.credits, 9);
+
+    fetcher_t *f = fetcher_new(NULL);
+    pool_t *pool = pool_new(1, 16);
+    jobs_t *js = NULL;
+    crawler_t *c = NULL;
+    REQUIRE(f && pool && jobs_new(ts.st, 3600000, &js) == CINDER_OK);
+    REQUIRE(crawler_new(ts.st, f, pool, 0, jobs_bind, js, &c) == CINDER_OK);
+    store_job_t got;
+    REQUIRE(store_job_get(ts.st, rec.id, &got) == CINDER_OK);
+    CHECK_INT(got.status, JOB_FAILED);
+    CHECK_CONTAINS(got.error, "could not be run");
+    CHECK_INT(got.credits_reserved, got.credits_charged + got.credits_refunded);
+    store_job_cleanup(&got);
+    REQUIRE(store_team_get(ts.st, "old", &team) == CINDER_OK);
+    CHECK_INT(team.credits, 10);
+    crawler_stop(c);
+    fetcher_free(f);
+    pool_free(pool);
+    crawler_free(c);
+    jobs_free(js);
+    test_store_close(&ts);
 }
