@@ -353,7 +353,7 @@ cinder_err sq_key_find(void *impl, const char *hash, store_key_t *out)
     cinder_err rc = st ? CINDER_E_NOT_FOUND : CINDER_E_STORE;
     if (st) {
         sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sq_next(s, st, &rc, "key")) {
             read_key(st, out);
             rc = CINDER_OK;
         }
@@ -413,7 +413,7 @@ cinder_err sq_team_get(void *impl, const char *name, store_team_t *out)
     cinder_err rc = st ? CINDER_E_NOT_FOUND : CINDER_E_STORE;
     if (st) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sq_next(s, st, &rc, "team")) {
             memset(out, 0, sizeof *out);
             snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 0));
             out->credits = sqlite3_column_int64(st, 1);

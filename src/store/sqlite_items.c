@@ -405,7 +405,7 @@ static cinder_err job_status_locked(sq_t *s, const char *job_id, int64_t now_ms,
         return CINDER_E_STORE;
     sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
     cinder_err rc = CINDER_E_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (sq_next(s, st, &rc, "job status")) {
         *status = sqlite3_column_int(st, 0);
         bool expired = sqlite3_column_int(st, 1) ||
                        (*status > JOB_RUNNING && sqlite3_column_int64(st, 2) <= now_ms);
