@@ -23,9 +23,10 @@ SRC      := $(shell find src -name '*.c' ! -path src/main.c | sort)
 OBJ      := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ  := $(SRC:%.c=build/asan/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
-# linked into every unit test: the framework and the contract suite's store fixture
-TEST_LIB_SRC := tests/unit/test.c tests/unit/test_store.c
-TEST_LIB := $(TEST_LIB_SRC) tests/unit/test.h tests/unit/test_store.h
+# linked into every unit test: the framework, the contract suite's store fixture, the job model
+# over a running crawler
+TEST_LIB_SRC := tests/unit/test.c tests/unit/test_store.c tests/unit/test_engine.c
+TEST_LIB := $(TEST_LIB_SRC) tests/unit/test.h tests/unit/test_store.h tests/unit/test_engine.h
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 TSAN_OBJ := $(SRC:%.c=build/tsan/obj/%.o)
 TSAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tsan/tests/%)

@@ -4,6 +4,7 @@
  * seed waits for a robots.txt that the address guard refuses (retried seconds later), so the
  * crawl stays running while the test hands one page of its own to a worker thread. */
 #include "test.h"
+#include "test_engine.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -61,18 +62,9 @@ static cjob_t *hold_job(crawler_t *c, const char *id, int delta)
 
 TEST(page_built_after_cancel_discovers_nothing)
 {
-    char dir[64];
-    snprintf(dir, sizeof dir, "/tmp/cinder-cancel-XXXXXX");
-    REQUIRE(mkdtemp(dir) != NULL);
-    store_t *st = NULL;
-    REQUIRE(store_open(dir, &st) == CINDER_OK);
-    fetcher_t *f = fetcher_new(NULL);
-    pool_t *pool = pool_new(1, 16);
-    crawler_t *c = NULL;
-    jobs_t *js = NULL;
-    REQUIRE(jobs_new(st, 3600000, &js) == CINDER_OK);
-    REQUIRE(f && pool && crawler_new(st, f, pool, 0, jobs_bind, js, &c) == CINDER_OK);
-    jobs_attach(js, c);
+    test_engine_t e;
+    REQUIRE(test_engine_open(&e));
+    crawler_t *c = e.c;
 
     crawl_opts_t o;
     crawl_opts_init(&o, 1);
@@ -80,7 +72,7 @@ TEST(page_built_after_cancel_discovers_nothing)
     o.limit = 10;
     o.sitemap = CRAWL_SITEMAP_SKIP;
     char id[40], err[256] = "";
-    REQUIRE(jobs_crawl_start(js, &o, id, err, sizeof err) == CINDER_OK);
+    REQUIRE(jobs_crawl_start(e.js, &o, id, err, sizeof err) == CINDER_OK);
     crawl_opts_cleanup(&o);
     cjob_t *j = hold_job(c, id, 1);
     REQUIRE(j != NULL);
@@ -99,13 +91,5 @@ TEST(page_built_after_cancel_discovers_nothing)
     crawl_page_free(w.p);
     hold_job(c, id, -1);
 
-    crawler_stop(c);
-    fetcher_free(f);
-    pool_free(pool);
-    crawler_free(c);
-    jobs_free(js);
-    store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK_INT(system(cmd), 0);
+    test_engine_close(&e);
 }

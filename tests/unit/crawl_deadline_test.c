@@ -2,6 +2,7 @@
  * "deadline" and the job completes (Skop's `timeout`). Discovery jobs get their own kind and
  * keep their options (meta included) in the job record. No network: the fetch never starts. */
 #include "test.h"
+#include "test_engine.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,9 @@
 
 TEST(deadline_skips_pending_pages_and_completes)
 {
-    char dir[64];
-    snprintf(dir, sizeof dir, "/tmp/cinder-deadline-XXXXXX");
-    REQUIRE(mkdtemp(dir) != NULL);
-    store_t *st = NULL;
-    REQUIRE(store_open(dir, &st) == CINDER_OK);
-    fetcher_t *f = fetcher_new(NULL);
-    pool_t *pool = pool_new(1, 16);
-    crawler_t *c = NULL;
-    jobs_t *js = NULL;
-    REQUIRE(jobs_new(st, 3600000, &js) == CINDER_OK);
-    REQUIRE(f && pool && crawler_new(st, f, pool, 0, jobs_bind, js, &c) == CINDER_OK);
-    jobs_attach(js, c);
+    test_engine_t eng;
+    REQUIRE(test_engine_open(&eng));
+    store_t *st = eng.ts.st;
 
     crawl_opts_t o;
     crawl_opts_init(&o, 2);
@@ -34,7 +26,7 @@ TEST(deadline_skips_pending_pages_and_completes)
     o.deadline_ms = clock_wall_ms() - 1;
     o.meta = json_pack("{s:s}", "prompt", "annual report");
     char id[40], err[256] = "";
-    REQUIRE(jobs_crawl_start(js, &o, id, err, sizeof err) == CINDER_OK);
+    REQUIRE(jobs_crawl_start(eng.js, &o, id, err, sizeof err) == CINDER_OK);
     crawl_opts_cleanup(&o);
 
     store_job_t job = {0};
@@ -62,13 +54,5 @@ TEST(deadline_skips_pending_pages_and_completes)
     }
     store_item_errors_free(e, n);
 
-    crawler_stop(c);
-    fetcher_free(f);
-    pool_free(pool);
-    crawler_free(c);
-    jobs_free(js);
-    store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK_INT(system(cmd), 0);
+    test_engine_close(&eng);
 }

@@ -5,7 +5,7 @@
  * once, at create and at append; cancel refunds what is pending, a second cancel and an append
  * after it are refused as already terminal; retry serves batches only. */
 #include "test.h"
-#include "test_store.h"
+#include "test_engine.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,59 +20,36 @@
 #include "util/mem.h"
 #include "util/uuid.h"
 
-typedef struct {
-    char dir[64];
-    store_t *st;
-    fetcher_t *f;
-    pool_t *pool;
-    crawler_t *c;
-    jobs_t *js;
-} fixture_t;
+typedef test_engine_t fixture_t;
 
-static void add_team(fixture_t *x, const char *team, int64_t credits)
+/* A team with credits and a key (the key itself is not used). */
+static void add_team(store_t *st, const char *team, int64_t credits)
 {
     char key[64];
     store_key_t k;
     CHECK_INT(auth_key_make(key, sizeof key, &k), CINDER_OK);
     snprintf(k.team, sizeof k.team, "%s", team);
-    CHECK_INT(store_key_add(x->st, &k, credits), CINDER_OK);
+    CHECK_INT(store_key_add(st, &k, credits), CINDER_OK);
 }
 
 static bool setup(fixture_t *x)
 {
-    memset(x, 0, sizeof *x);
-    snprintf(x->dir, sizeof x->dir, "/tmp/cinder-jobs-XXXXXX");
-    if (!mkdtemp(x->dir) || store_open(x->dir, &x->st) != CINDER_OK)
+    if (!test_engine_open(x))
         return false;
-    x->f = fetcher_new(NULL);
-    x->pool = pool_new(1, 16);
-    if (!x->f || !x->pool || jobs_new(x->st, 3600000, &x->js) != CINDER_OK)
-        return false;
-    if (crawler_new(x->st, x->f, x->pool, 0, jobs_bind, x->js, &x->c) != CINDER_OK)
-        return false;
-    jobs_attach(x->js, x->c);
-    add_team(x, "a", 100);
-    add_team(x, "b", 100);
+    add_team(x->ts.st, "a", 100);
+    add_team(x->ts.st, "b", 100);
     return true;
 }
 
 static void teardown(fixture_t *x)
 {
-    crawler_stop(x->c); /* no new fetch, before the fetcher and the pool go */
-    fetcher_free(x->f);
-    pool_free(x->pool);
-    crawler_free(x->c);
-    jobs_free(x->js);
-    store_close(x->st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", x->dir);
-    CHECK_INT(system(cmd), 0);
+    test_engine_close(x);
 }
 
 static int64_t balance(fixture_t *x, const char *team)
 {
     store_team_t t;
-    return store_team_get(x->st, team, &t) == CINDER_OK ? t.credits : -2;
+    return store_team_get(x->ts.st, team, &t) == CINDER_OK ? t.credits : -2;
 }
 
 /* Starts a batch of team a over urls, with a webhook; writes its id. */
@@ -153,13 +130,13 @@ TEST(jobs_cancel_refunds_pending_then_refuses_as_terminal)
     CHECK_INT(balance(&x, "a"), 100);
     store_outbox_t *ev = NULL; /* started, then cancelled (final: no item runs) */
     size_t n = 0;
-    REQUIRE(store_outbox_due(x.st, clock_wall_ms() + 1, 10, &ev, &n) == CINDER_OK);
+    REQUIRE(store_outbox_due(x.ts.st, clock_wall_ms() + 1, 10, &ev, &n) == CINDER_OK);
     REQUIRE(n == 1);
     CHECK_CONTAINS(ev[0].body, "batch_scrape.started");
     CHECK_STR(ev[0].url, "http://127.0.0.1:9/hook");
-    CHECK_INT(store_outbox_delete(x.st, ev[0].id), CINDER_OK);
+    CHECK_INT(store_outbox_delete(x.ts.st, ev[0].id), CINDER_OK);
     store_outbox_free(ev, n);
-    REQUIRE(store_outbox_due(x.st, clock_wall_ms() + 1, 10, &ev, &n) == CINDER_OK);
+    REQUIRE(store_outbox_due(x.ts.st, clock_wall_ms() + 1, 10, &ev, &n) == CINDER_OK);
     REQUIRE(n == 1);
     CHECK_CONTAINS(ev[0].body, "batch_scrape.cancelled");
     store_outbox_free(ev, n);
@@ -211,11 +188,7 @@ TEST(jobs_that_cannot_run_are_failed_and_refunded_at_restart)
      * reserved credit given back, instead of leaving it running forever */
     test_store_t ts;
     REQUIRE(test_store_open(&ts));
-    char key[64];
-    store_key_t k;
-    REQUIRE(auth_key_make(key, sizeof key, &k) == CINDER_OK);
-    snprintf(k.team, sizeof k.team, "old");
-    REQUIRE(store_key_add(ts.st, &k, 10) == CINDER_OK);
+    add_team(ts.st, "old", 10);
     store_job_t rec = {0};
     uuid_generate_v4(rec.id);
     snprintf(rec.team, sizeof rec.team, "old");
@@ -232,12 +205,8 @@ TEST(jobs_that_cannot_run_are_failed_and_refunded_at_restart)
     REQUIRE(store_team_get(ts.st, "old", &team) == CINDER_OK);
     CHECK_INT(team.credits, 9);
 
-    fetcher_t *f = fetcher_new(NULL);
-    pool_t *pool = pool_new(1, 16);
-    jobs_t *js = NULL;
-    crawler_t *c = NULL;
-    REQUIRE(f && pool && jobs_new(ts.st, 3600000, &js) == CINDER_OK);
-    REQUIRE(crawler_new(ts.st, f, pool, 0, jobs_bind, js, &c) == CINDER_OK);
+    test_engine_t e = {.ts = ts};
+    REQUIRE(test_engine_start(&e)); /* resumes the store's running jobs */
     store_job_t got;
     REQUIRE(store_job_get(ts.st, rec.id, &got) == CINDER_OK);
     CHECK_INT(got.status, JOB_FAILED);
@@ -246,10 +215,5 @@ TEST(jobs_that_cannot_run_are_failed_and_refunded_at_restart)
     store_job_cleanup(&got);
     REQUIRE(store_team_get(ts.st, "old", &team) == CINDER_OK);
     CHECK_INT(team.credits, 10);
-    crawler_stop(c);
-    fetcher_free(f);
-    pool_free(pool);
-    crawler_free(c);
-    jobs_free(js);
-    test_store_close(&ts);
+    test_engine_close(&e);
 }
