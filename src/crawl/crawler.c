@@ -535,16 +535,6 @@ bool crawl_job_cancelled(crawler_t *c, const cjob_t *j)
     return atomic_load(&j->cancelled);
 }
 
-int crawler_active(crawler_t *c)
-{
-    int n = 0;
-    pthread_mutex_lock(&c->mu);
-    for (cjob_t *j = c->jobs; j; j = j->next)
-        n += !j->cancelled;
-    pthread_mutex_unlock(&c->mu);
-    return n;
-}
-
 /* Loads one running crawl from the store. */
 /* Ends job rec, which cannot run (its options are unreadable, or its kind refuses them), as
  * failed with its unused credits given back, instead of leaving it running forever. */

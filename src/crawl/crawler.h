@@ -105,7 +105,4 @@ CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, store_
  * store_items_retry. */
 CINDER_MUST_CHECK cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried);
 
-/* Number of crawls being scheduled. */
-int crawler_active(crawler_t *c);
-
 #endif
