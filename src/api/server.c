@@ -284,13 +284,18 @@ static void release(server_t *s, api_req_t *r)
     pthread_mutex_unlock(&s->mu);
 }
 
-/* The reply to a request that arrives while the server drains: 503, and the connection closes. */
+/* The reply to a request that arrives while the server drains: 503 in the envelope of the
+ * route's dialect (a neutral one when no route matches), and the connection closes. */
 static void reply_draining(api_req_t *r)
 {
     const errmap_entry_t *m = errmap_get(CINDER_E_SHUTDOWN);
     api_add_header(r, "Connection", "close");
     api_add_header(r, "Retry-After", "5");
-    reply_error(r, m->status, m->message);
+    router_match(r->srv->cfg.tables, r->srv->cfg.n_tables, r->method, r->path, &r->match);
+    if (r->match.error)
+        r->match.error(r, CINDER_E_SHUTDOWN, NULL);
+    else
+        reply_error(r, m->status, m->message);
 }
 
 static api_req_t *req_new(server_t *s, struct MHD_Connection *c, const char *url,

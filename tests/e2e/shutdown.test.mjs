@@ -82,6 +82,26 @@ test('SIGTERM drains: 503 on a kept-alive connection, new connections refused, t
   agent.destroy();
 });
 
+test('during the drain the 503 comes in the envelope of the route\'s dialect (Spidra)', async () => {
+  await site.reset();
+  const cinder = await startCinder(['--allow-private']);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  assert.equal((await get(cinder.base, '/health', agent)).status, 200);
+  const scrape = cinder.post('/v1/scrape', { url: site.url('/slow?ms=1500') });
+  await until(slowInFlight, 'the scrape never reached the site');
+  const exited = cinder.term();
+  await until(() => /draining/.test(cinder.log()), 'cinder did not start draining');
+  const during = await get(cinder.base, '/api/batch/scrape?page=1', agent);
+  assert.equal(during.status, 503, during.body ?? String(during.error));
+  assert.deepEqual(Object.keys(during.json).sort(), ['code', 'message', 'status']);
+  assert.equal(during.json.status, 'error');
+  assert.equal(during.json.code, 'SERVICE_UNAVAILABLE');
+  assert.match(during.json.message, /shutting down/);
+  assert.equal((await scrape).status, 200);
+  checkExit(cinder, await exited);
+  agent.destroy();
+});
+
 test('a sync scrape that outlives --drain-timeout gets 503 when the engine stops its fetch', async () => {
   await site.reset();
   const cinder = await startCinder(['--allow-private', '--drain-timeout', '1s']);

@@ -44,13 +44,35 @@ static void reply_message(api_req_t *r, unsigned status, const char *code, const
 
 /* Spidra's envelope: {"status":"error","message":...,"code":...}. A missing key is 401 and an
  * invalid one 403 (the error table's statuses); Spidra answers 403 when credits run out. */
+/* The code of an error without one of its own, by its HTTP status. */
+static const char *status_code(unsigned status)
+{
+    switch (status) {
+    case 400:
+        return "BAD_REQUEST";
+    case 401:
+    case 403:
+        return "UNAUTHORIZED";
+    case 404:
+        return "NOT_FOUND";
+    case 409:
+        return "CONFLICT";
+    case 429:
+        return "RATE_LIMITED";
+    case 503:
+        return "SERVICE_UNAVAILABLE";
+    default:
+        return status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+    }
+}
+
 void spidra_error(api_req_t *r, cinder_err e, const char *detail)
 {
     const errmap_entry_t *m = errmap_get(e);
     char msg[1024];
     errmap_message(e, detail, msg, sizeof msg);
-    reply_message(r, e == CINDER_E_NO_CREDITS ? 403 : m->status, m->code ? m->code : "NOT_FOUND",
-                  msg);
+    unsigned status = e == CINDER_E_NO_CREDITS ? 403 : m->status;
+    reply_message(r, status, m->code ? m->code : status_code(status), msg);
 }
 
 static void iso_or_null(json_t *o, const char *key, int64_t ms)
