@@ -147,20 +147,15 @@ cinder_err sq_credits_locked(sq_t *s, const char *job_id, int64_t charged, int64
  * is charged by its outcome here (one credit when it produced its document). */
 cinder_err sq_settle_locked(sq_t *s, const char *job_id, int64_t now_ms)
 {
-    sqlite3_stmt *st = sq_prepare(s, "SELECT kind, completed, credits_reserved, credits_charged, "
-                                     "credits_refunded FROM jobs WHERE id = ?");
+    sqlite3_stmt *st = sq_prepare(s, "SELECT credits_reserved - credits_charged - credits_refunded "
+                                     "FROM jobs WHERE id = ?");
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
-    int64_t charge = 0, rest = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t reserved = sqlite3_column_int64(st, 2), charged = sqlite3_column_int64(st, 3);
-        if (sqlite3_column_int(st, 0) == JOB_KIND_SCRAPE && sqlite3_column_int64(st, 1) > charged)
-            charge = sqlite3_column_int64(st, 1) - charged;
-        rest = reserved - charged - charge - sqlite3_column_int64(st, 4);
-    }
+    cinder_err rc = CINDER_OK;
+    int64_t rest = sq_next(s, st, &rc, "settle") ? sqlite3_column_int64(st, 0) : 0;
     sq_done(s, st);
-    return sq_credits_locked(s, job_id, charge, rest > 0 ? rest : 0, now_ms);
+    return rc ? rc : sq_credits_locked(s, job_id, 0, rest > 0 ? rest : 0, now_ms);
 }
 
 cinder_err sq_cancel_refund_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *refunded)

@@ -123,9 +123,9 @@ void sq_bind_job_create(sqlite3_stmt *st, const store_job_t *j);
 cinder_err sq_credits_locked(sq_t *s, const char *job_id, int64_t charged, int64_t refunded,
                              int64_t now_ms);
 
-/* Settles an ended job's credits: a sync scrape is charged by its outcome, and whatever is still
- * reserved and neither charged nor refunded goes back to the team. Caller holds s->mu inside a
- * transaction. */
+/* Settles an ended job's credits: whatever is still reserved and neither charged nor refunded
+ * goes back to the team (items are charged as their documents are stored, whatever the job's
+ * kind). Caller holds s->mu inside a transaction. */
 cinder_err sq_settle_locked(sq_t *s, const char *job_id, int64_t now_ms);
 
 /* Refunds what a job just cancelled reserved beyond its charges and its running items
