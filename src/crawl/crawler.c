@@ -307,14 +307,16 @@ static void wait_a_little(crawler_t *c)
 }
 
 /* Group commit: when a turn just committed and only a few outcomes are waiting, let more gather
- * for a moment, so each transaction carries more pages (fewer commits, fewer claims). Caller
- * holds c->mu; it is released while waiting. */
+ * for a moment, so each transaction carries more pages (fewer commits, fewer claims); not when a
+ * client waits on one of them (a sync scrape). Caller holds c->mu; it is released while
+ * waiting. */
 static void gather(crawler_t *c, int64_t last_commit_ms)
 {
     int n = 0;
-    for (page_t *p = c->done; p && n < GROUP_MIN; p = p->next)
-        n++;
-    if (n == 0 || n >= GROUP_MIN || c->sitemap_done ||
+    bool waited_on = false; /* a client waits on one of them: commit at once */
+    for (page_t *p = c->done; p && n < GROUP_MIN; p = p->next, n++)
+        waited_on |= p->job->opts.interactive;
+    if (n == 0 || n >= GROUP_MIN || waited_on || c->sitemap_done ||
         clock_mono_ms() - last_commit_ms >= GROUP_WINDOW_MS)
         return;
     pthread_mutex_unlock(&c->mu);
