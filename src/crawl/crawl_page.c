@@ -109,7 +109,19 @@ static void mark_robots(page_t *p)
     pthread_mutex_unlock(&p->c->mu);
 }
 
-void crawl_page_discover(page_t *p, json_t *links, const char *page_url)
+/* Whether the page's own URL lies outside the job's scope (its links are then one hop from an
+ * external page); worked out once per page. */
+static bool page_external(page_t *p)
+{
+    if (!p->external_known) {
+        p->external =
+            scope_check(p->job->scope, crawl_page_final_url(p), 0, true) == SCOPE_EXTERNAL;
+        p->external_known = true;
+    }
+    return p->external;
+}
+
+void crawl_page_discover(page_t *p, json_t *links)
 {
     size_t n = json_array_size(links);
     if (!n)
@@ -117,7 +129,7 @@ void crawl_page_discover(page_t *p, json_t *links, const char *page_url)
     if (n > MAX_LINKS_PER_PAGE)
         n = MAX_LINKS_PER_PAGE;
     p->found = xcalloc(n, sizeof *p->found);
-    bool from_external = scope_check(p->job->scope, page_url, 0, true) == SCOPE_EXTERNAL;
+    bool from_external = page_external(p);
     buf_t key;
     buf_init(&key, 16384);
     for (size_t i = 0; i < n; i++) {
@@ -154,26 +166,18 @@ static void note_redirect(page_t *p)
 static void build_document(page_t *p)
 {
     cjob_t *j = p->job;
-    fetch_result_t *f = p->fres;
-    pipeline_opts_t po;
-    page_pipeline_opts(&j->opts.page, &po);
-    po.formats |= PIPE_FMT_LINKS; /* links are always needed to discover pages */
-    pipeline_input_t in = {
-        p->item.url, f->final_url, f->status, f->content_type, f->body.data ? f->body.data : "",
-        f->body.len};
-    json_t *doc = NULL;
-    cinder_err rc = pipeline_run(&in, &po, &doc);
+    char id[UUID_STR_LEN];
+    uuid_generate_v4(id);
+    json_t *doc = NULL; /* links are always built: they are needed to discover pages */
+    cinder_err rc = page_build(p->fres, p->item.url, &j->opts.page, PIPE_FMT_LINKS, id, &doc);
     if (rc) {
-        crawl_page_fail(p, rc, f->content_type);
+        crawl_page_fail(p, rc, p->fres->content_type);
         return;
     }
     if (crawl_page_may_discover(p))
-        crawl_page_discover(p, json_object_get(doc, "links"), crawl_page_final_url(p));
+        crawl_page_discover(p, json_object_get(doc, "links"));
     if (!(j->opts.page.formats & PIPE_FMT_LINKS))
         json_object_del(doc, "links");
-    char id[UUID_STR_LEN];
-    uuid_generate_v4(id);
-    page_decorate(doc, id, f->status);
     if (j->hooks.document)
         j->hooks.document(doc, j->hooks.ud);
     if (j->opts.on_document)
@@ -301,15 +305,13 @@ static bool ops_may_discover(const page_ctx_t *ctx)
 
 static bool ops_link_in_scope(const page_ctx_t *ctx, const char *url)
 {
-    const page_t *p = page_of(ctx);
-    bool from_external =
-        scope_check(p->job->scope, crawl_page_final_url(p), 0, true) == SCOPE_EXTERNAL;
-    return scope_check(p->job->scope, url, p->item.depth + 1, from_external) == SCOPE_OK;
+    page_t *p = page_of(ctx);
+    return scope_check(p->job->scope, url, p->item.depth + 1, page_external(p)) == SCOPE_OK;
 }
 
-static void ops_discover(page_ctx_t *ctx, json_t *links, const char *page_url)
+static void ops_discover(page_ctx_t *ctx, json_t *links)
 {
-    crawl_page_discover(page_of(ctx), links, page_url);
+    crawl_page_discover(page_of(ctx), links);
 }
 
 static void ops_succeed(page_ctx_t *ctx, char *doc)

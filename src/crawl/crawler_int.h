@@ -74,6 +74,7 @@ typedef struct page {
     cjob_t *job;
     store_item_t item;
     hostgate_t *gated; /* the gate whose slot it holds until its fetch completes, or NULL */
+    bool external_known, external; /* its URL is outside the job's scope (page_external) */
     fetch_result_t *fres;
     store_item_result_t res; /* the outcome, pointing into the fields below */
     char *doc;
@@ -162,9 +163,9 @@ extern const page_ops_t crawl_page_ops;
 /* Records the page as failed with e (detail, may be NULL, is added to the message). */
 void crawl_page_fail(page_t *p, cinder_err e, const char *detail);
 
-/* Offers links (a JSON array of URL strings, borrowed) found on the page at page_url to the
- * job's frontier, through its scope and known robots.txt policies. */
-void crawl_page_discover(page_t *p, json_t *links, const char *page_url);
+/* Offers links (a JSON array of URL strings, borrowed) found on the page to the job's frontier,
+ * through its scope and known robots.txt policies. */
+void crawl_page_discover(page_t *p, json_t *links);
 
 /* Records the page as succeeded with its record doc (JSON text or NULL; the page takes it):
  * notes a redirect and packs the record for the store. */

@@ -151,12 +151,13 @@ static void binding_free(void *ud)
     free(b);
 }
 
-/* The processor the persisted options name, or NULL for the default document. */
-static int find_processor(const jobs_t *js, json_t *opts)
+/* The processor of job rec: the one of its kind, or the one its persisted options name; -1 for
+ * the default document. */
+static int find_processor(const jobs_t *js, const store_job_t *rec, json_t *opts)
 {
     for (size_t i = 0; i < js->n_procs; i++) {
-        json_t *v = json_object_get(opts, js->procs[i].p->name);
-        if (json_is_true(v) || json_is_object(v))
+        const jobs_processor_t *p = js->procs[i].p;
+        if (p->kind ? p->kind == rec->kind : json_is_object(json_object_get(opts, p->name)))
             return (int)i;
     }
     return -1;
@@ -168,7 +169,7 @@ cinder_err jobs_bind(void *jobs, const store_job_t *rec, json_t *opts, crawl_hoo
     binding_t *b = xcalloc(1, sizeof *b);
     b->batch = rec->kind == JOB_KIND_BATCH;
     webhook_cfg_from_json(json_object_get(opts, "webhook"), &b->webhook);
-    int k = find_processor(js, opts);
+    int k = find_processor(js, rec, opts);
     cinder_err rc = CINDER_OK;
     if (k >= 0) {
         b->proc = js->procs[k].p;
@@ -212,8 +213,6 @@ static cinder_err create_record(jobs_t *js, job_kind kind, const crawl_opts_t *o
     rec.expires_ms = rec.created_ms + js->ttl_ms;
     rec.url = o->source_url ? o->source_url : o->url;
     json_t *jo = crawl_opts_to_json(o);
-    if (kind == JOB_KIND_SCRAPE)
-        json_object_set_new(jo, "scrape", json_true()); /* chooses scrape_processor */
     rec.options = json_dumps(jo, JSON_COMPACT);
     json_decref(jo);
     webhook_event_t *ev =

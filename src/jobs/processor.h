@@ -1,9 +1,9 @@
 /*
  * processor: the page work of a job kind, as a dialect provides it to the job model (Skop's
  * discovery records, Trieve's chunking; the sync scrape's is jobs/scrape.c). A processor is
- * registered once, at start-up (jobs_add_processor), and chosen for the jobs whose persisted
- * options name it; its functions run on worker threads (committed: on the scheduler's), for one
- * job's state (ud) at a time per page.
+ * registered once, at start-up (jobs_add_processor), and chosen for the jobs of its kind, or
+ * whose persisted options name it; its functions run on worker threads (committed: on the
+ * scheduler's), for one job's state (ud) at a time per page.
  */
 #ifndef CINDER_JOBS_PROCESSOR_H
 #define CINDER_JOBS_PROCESSOR_H
@@ -17,9 +17,10 @@
 #include "store/store_jobs.h"
 #include "util/error.h"
 
-/* A page processor a dialect registers: chosen for the jobs whose persisted options hold the
- * key name (true, or an object the processor reads). */
+/* A page processor a dialect registers: chosen for the jobs of kind (when not 0), else for the
+ * jobs whose persisted options hold the key name (an object the processor reads). */
 typedef struct {
+    job_kind kind;
     const char *name;
     /* Per-job state from the job's record and persisted options (borrowed); *ud is freed with
      * job_free. */

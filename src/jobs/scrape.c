@@ -152,22 +152,14 @@ static void scrape_page(page_ctx_t *p, void *ud)
     const fetch_result_t *f = page_fetched(p);
     log_fetch(sj, p, f);
     const crawl_opts_t *o = page_opts(p);
-    pipeline_opts_t po;
-    page_pipeline_opts(&o->page, &po);
-    pipeline_input_t in = {o->source_url ? o->source_url : page_url(p),
-                           f->final_url,
-                           f->status,
-                           f->content_type,
-                           f->body.data ? f->body.data : "",
-                           f->body.len};
     json_t *doc = NULL;
     sj->status = f->status;
-    sj->err = pipeline_run(&in, &po, &doc);
+    sj->err =
+        page_build(f, o->source_url ? o->source_url : page_url(p), &o->page, 0, sj->job_id, &doc);
     if (sj->err) {
         page_fail(p, sj->err, f->content_type);
         return;
     }
-    page_decorate(doc, sj->job_id, f->status);
     sj->document = doc;
     page_succeed(p, sj->zdr ? NULL : json_dumps(doc, JSON_COMPACT));
 }
@@ -195,6 +187,7 @@ static void scrape_committed(void *ud, const store_item_result_t *res, cinder_er
 }
 
 const jobs_processor_t scrape_processor = {
+    .kind = JOB_KIND_SCRAPE,
     .name = "scrape",
     .job_new = scrape_job_new,
     .job_free = scrape_job_free,

@@ -54,7 +54,7 @@ typedef struct scrape_waiters scrape_waiters_t;
 scrape_waiters_t *scrape_waiters_new(void);
 void scrape_waiters_free(scrape_waiters_t *w);
 
-/* The processor of scrape jobs (options "scrape": true); its ctx is the registry. */
+/* The processor of jobs of kind scrape; its ctx is the registry. */
 extern const jobs_processor_t scrape_processor;
 
 #endif

@@ -60,3 +60,18 @@ void page_decorate(json_t *doc, const char *scrape_id, long status)
     if (status >= 400)
         json_object_set_new(meta, "error", json_string(http_reason(status)));
 }
+
+cinder_err page_build(const fetch_result_t *f, const char *url, const scrape_opts_t *o,
+                      unsigned extra_formats, const char *scrape_id, json_t **doc)
+{
+    pipeline_opts_t po;
+    page_pipeline_opts(o, &po);
+    po.formats |= extra_formats;
+    pipeline_input_t in = {
+        url,        f->final_url, f->status, f->content_type, f->body.data ? f->body.data : "",
+        f->body.len};
+    cinder_err rc = pipeline_run(&in, &po, doc);
+    if (!rc)
+        page_decorate(*doc, scrape_id, f->status);
+    return rc;
+}

@@ -30,9 +30,9 @@ bool page_link_in_scope(const page_ctx_t *p, const char *url)
     return p->ops->link_in_scope(p, url);
 }
 
-void page_discover(page_ctx_t *p, json_t *links, const char *at)
+void page_discover(page_ctx_t *p, json_t *links)
 {
-    p->ops->discover(p, links, at);
+    p->ops->discover(p, links);
 }
 
 void page_succeed(page_ctx_t *p, char *doc)

@@ -26,7 +26,7 @@ typedef struct {
     const crawl_opts_t *(*opts)(const page_ctx_t *p);
     bool (*may_discover)(const page_ctx_t *p);
     bool (*link_in_scope)(const page_ctx_t *p, const char *url);
-    void (*discover)(page_ctx_t *p, json_t *links, const char *at);
+    void (*discover)(page_ctx_t *p, json_t *links);
     void (*succeed)(page_ctx_t *p, char *doc);
     void (*fail)(page_ctx_t *p, cinder_err e, const char *detail);
 } page_ops_t;
@@ -55,9 +55,9 @@ bool page_may_discover(const page_ctx_t *p);
 /* True when url, linked from this page, is inside the job's scope one hop deeper. */
 bool page_link_in_scope(const page_ctx_t *p, const char *url);
 
-/* Offers links (a JSON array of URL strings, borrowed) found on the page at at (its URL) to the
- * job's frontier, through its scope and known robots.txt policies. At most once per page. */
-void page_discover(page_ctx_t *p, json_t *links, const char *at);
+/* Offers links (a JSON array of URL strings, borrowed) found on the page to the job's frontier,
+ * through its scope and known robots.txt policies. At most once per page. */
+void page_discover(page_ctx_t *p, json_t *links);
 
 /* Records the page as succeeded with the record doc to store (JSON text, or NULL for an empty
  * one; the page takes it). */

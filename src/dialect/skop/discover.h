@@ -80,7 +80,7 @@ void discover_set_rank(discover_set_t *s, const char *prompt);
 /* Frees what s owns and zeroes it. */
 void discover_set_cleanup(discover_set_t *s);
 
-/* The job model's processor for discovery jobs (options "discover": true; discover_page.c): a
+/* The job model's processor for discovery jobs (kind discover; discover_page.c): a
  * fetched page becomes a record of its document links, a document by Content-Type a file
  * record. */
 extern const jobs_processor_t discover_processor;

@@ -112,7 +112,7 @@ static void discover_page(page_ctx_t *p, void *ud)
         page_fail(p, rc, f->content_type);
     else {
         if (page_may_discover(p))
-            page_discover(p, candidates, at_url);
+            page_discover(p, candidates);
         page_succeed(p, json_dumps(rec, JSON_COMPACT));
     }
     json_decref(candidates);
@@ -126,6 +126,7 @@ static bool discover_fetch_failed(page_ctx_t *p, void *ud)
 }
 
 const jobs_processor_t discover_processor = {
+    .kind = JOB_KIND_DISCOVER,
     .name = "discover",
     .page = discover_page,
     .fetch_failed = discover_fetch_failed,
