@@ -109,6 +109,20 @@ static void mark_robots(page_t *p)
     pthread_mutex_unlock(&p->c->mu);
 }
 
+/* True when the page's links may be offered (page_may_discover). The cancel flag is written
+ * under the crawler mutex and read here, on a worker, without it: it is atomic. */
+static bool crawl_page_may_discover(const page_t *p)
+{
+    const cjob_t *j = p->job;
+    return !atomic_load(&j->cancelled) && !j->opts.batch && j->opts.sitemap != CRAWL_SITEMAP_ONLY;
+}
+
+/* The URL the page was read from: after redirects, else the item's URL. */
+static const char *crawl_page_final_url(const page_t *p)
+{
+    return p->fres && p->fres->final_url ? p->fres->final_url : p->item.url;
+}
+
 /* Whether the page's own URL lies outside the job's scope (its links are then one hop from an
  * external page); worked out once per page. */
 static bool page_external(page_t *p)
@@ -257,17 +271,6 @@ void crawl_page_free(page_t *p)
     fetch_result_free(p->fres);
     store_item_cleanup(&p->item);
     free(p);
-}
-
-bool crawl_page_may_discover(const page_t *p)
-{
-    const cjob_t *j = p->job;
-    return !crawl_job_cancelled(p->c, j) && !j->opts.batch && j->opts.sitemap != CRAWL_SITEMAP_ONLY;
-}
-
-const char *crawl_page_final_url(const page_t *p)
-{
-    return p->fres && p->fres->final_url ? p->fres->final_url : p->item.url;
 }
 
 /* ---- page_ctx_t: what a job kind's processor sees of a page -------------------------------- */

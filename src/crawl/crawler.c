@@ -135,10 +135,16 @@ static void release_held(crawler_t *c, cjob_t *j)
     }
 }
 
+/* The gate j's fetches go through: jobs a client waits on have their own. */
+static hostgate_t *gate_of(crawler_t *c, const cjob_t *j)
+{
+    return j->opts.interactive ? c->interactive_gate : c->gate;
+}
+
 void crawl_fetch_page(crawler_t *c, page_t *p)
 {
     cjob_t *j = p->job;
-    hostgate_t *gate = crawl_gate_of(c, j);
+    hostgate_t *gate = gate_of(c, j);
     if (!hostgate_acquire(gate, p->item.url, clock_mono_ms())) {
         hold(j, p);
         return;
@@ -525,16 +531,6 @@ cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried)
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
     return rc;
-}
-
-hostgate_t *crawl_gate_of(crawler_t *c, const cjob_t *j)
-{
-    return j->opts.interactive ? c->interactive_gate : c->gate;
-}
-
-bool crawl_job_cancelled(crawler_t *c, const cjob_t *j)
-{
-    return atomic_load(&j->cancelled);
 }
 
 /* Loads one running crawl from the store. */

@@ -154,9 +154,6 @@ void crawl_page_outcome(page_t *p);
 /* Worker task: crawl_page_outcome, then queues the page for the scheduler. */
 void crawl_page_process(void *arg);
 
-/* The gate j's fetches go through. */
-hostgate_t *crawl_gate_of(crawler_t *c, const cjob_t *j);
-
 /* The operations of a page handed to a processor (crawl_page.c). */
 extern const page_ops_t crawl_page_ops;
 
@@ -170,15 +167,6 @@ void crawl_page_discover(page_t *p, json_t *links);
 /* Records the page as succeeded with its record doc (JSON text or NULL; the page takes it):
  * notes a redirect and packs the record for the store. */
 void crawl_page_succeed(page_t *p, char *doc);
-
-/* True when the page's links may be offered (page_may_discover). */
-bool crawl_page_may_discover(const page_t *p);
-
-/* The URL the page was read from: after redirects, else the item's URL. */
-const char *crawl_page_final_url(const page_t *p);
-
-/* Whether job j was cancelled (for worker threads, which hold no lock). */
-bool crawl_job_cancelled(crawler_t *c, const cjob_t *j);
 
 /* Frees a page and everything it owns. */
 void crawl_page_free(page_t *p);
