@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/items.h"
+#include "model/job.h"
 #include "store/store_jobs.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -39,15 +41,15 @@ static cinder_err make_doc(buf_t *b, int64_t n)
 static int admit(store_t *st, const char *id, int64_t n)
 {
     static char url[BATCH][64], key[BATCH][64];
-    store_item_new_t its[BATCH];
+    model_item_new_t its[BATCH];
     for (int64_t i = 0; i < n; i += BATCH) {
         size_t k = 0;
         for (; k < BATCH && i + (int64_t)k < n; k++) {
             snprintf(url[k], sizeof url[k], "https://docs.example.com/p/%lld", (long long)(i + k));
             snprintf(key[k], sizeof key[k], "docs.example.com/p/%lld", (long long)(i + k));
-            its[k] = (store_item_new_t){url[k], key[k], 1, NULL};
+            its[k] = (model_item_new_t){url[k], key[k], 1, NULL};
         }
-        if (store_items_add(st, id, its, k, n, clock_wall_ms(), NULL))
+        if (model_items_add(st, id, its, k, n, clock_wall_ms(), NULL))
             return 1;
     }
     return 0;
@@ -60,21 +62,21 @@ static int fill(store_t *st, const char *id, int64_t n)
     buf_t doc;
     buf_init(&doc, 1u << 20);
     store_item_t items[BATCH];
-    store_item_result_t res[BATCH];
+    model_item_result_t res[BATCH];
     char *docs[BATCH];
     size_t got = 0;
     int rc = 0;
-    while (!rc && !store_items_claim(st, id, BATCH, clock_wall_ms(), items, &got) && got) {
+    while (!rc && !model_items_claim(st, id, BATCH, clock_wall_ms(), items, &got) && got) {
         for (size_t i = 0; i < got; i++) {
             rc |= make_doc(&doc, items[i].seq) != CINDER_OK;
             docs[i] = buf_steal(&doc);
-            res[i] = (store_item_result_t){.seq = items[i].seq,
+            res[i] = (model_item_result_t){.seq = items[i].seq,
                                            .status = ITEM_SUCCEEDED,
                                            .http_status = 200,
                                            .doc = docs[i],
                                            .doc_len = strlen(docs[i])};
         }
-        rc = store_items_finish(st, id, res, got, n, clock_wall_ms()) != CINDER_OK;
+        rc = model_items_finish(st, id, res, got, n, clock_wall_ms()) != CINDER_OK;
         for (size_t i = 0; i < got; i++) {
             free(docs[i]);
             store_item_cleanup(&items[i]);
@@ -103,12 +105,12 @@ int main(int argc, char **argv)
     job.expires_ms = job.created_ms + 24LL * 3600 * 1000;
     job.url = "https://docs.example.com/";
     job.options = "{\"url\":\"https://docs.example.com/\",\"limit\":1000000}";
-    int rc = store_job_create(st, &job) || fill(st, job.id, n);
+    int rc = model_job_create(st, &job) || fill(st, job.id, n);
     store_job_t done;
     if (!rc && !store_job_get(st, job.id, &done)) {
         done.status = JOB_COMPLETED;
         done.finished_ms = clock_wall_ms();
-        rc = store_job_finish(st, &done) != CINDER_OK;
+        rc = model_job_finish(st, &done) != CINDER_OK;
         store_job_cleanup(&done);
     }
     store_close(st);

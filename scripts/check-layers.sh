@@ -13,6 +13,7 @@ rank() {
   case "$1" in
     util/* | version.h) echo 0 ;;
     store/* | html/* | fetch/*) echo 1 ;;
+    model/*) echo 2 ;;
     spec/*) echo 2 ;;
     page/*) echo 3 ;;
     crawl/*) echo 4 ;;

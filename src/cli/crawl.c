@@ -26,6 +26,7 @@
 #include "cli/options.h"
 #include "jobs/jobs.h"
 #include "engine.h"
+#include "model/job.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/url.h"
@@ -177,7 +178,7 @@ static void follow(engine_t *e, const char *id, writer_t *w, store_job_t *job)
     unsigned ticks = 0;
     for (;;) {
         if (interrupted && !cancelled) {
-            store_cancel_t n = {0};
+            model_cancel_t n = {0};
             cancelled = jobs_cancel(engine_jobs(e), NULL, id, JOBS_ANY_KIND, &n) == CINDER_OK;
             fprintf(stderr, "\ncancelled: %lld queued page(s) dropped\n", (long long)n.cancelled);
         }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/items.h"
 #include "page/page.h"
 #include "crawl/crawler_int.h"
 #include "html/pipeline.h"
@@ -90,7 +91,7 @@ static void consider_link(page_t *p, const char *url, bool from_external, buf_t 
     buf_reset(key);
     if (urlkey_make(url, &j->kopts, key) != CINDER_OK)
         return;
-    store_item_new_t *it = &p->found[p->n_found++];
+    model_item_new_t *it = &p->found[p->n_found++];
     it->url = xstrdup(url);
     it->key = xstrdup(buf_str(key));
     it->depth = p->item.depth + 1;

@@ -19,6 +19,7 @@
 
 #include "crawl/crawler_int.h"
 #include "crawl/sitemap.h"
+#include "model/items.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -100,7 +101,7 @@ static bool on_url(void *ud, sitemap_kind kind, const char *url, size_t len, con
     buf_reset(&sp->key);
     if (urlkey_make(url, &sp->j->kopts, &sp->key) != CINDER_OK)
         return true;
-    b->items[b->n] = (store_item_new_t){xstrdup(url), xstrdup(buf_str(&sp->key)), 0, NULL};
+    b->items[b->n] = (model_item_new_t){xstrdup(url), xstrdup(buf_str(&sp->key)), 0, NULL};
     if (++b->n == SM_BATCH)
         flush(sp, false);
     /* no crawl admits more than its limit: reading further is wasted work */
@@ -230,7 +231,7 @@ void crawl_sitemaps_commit(crawler_t *c)
     c->sitemap_done = NULL;
     pthread_mutex_unlock(&c->mu);
     for (smbatch_t *b = list; b; b = b->next)
-        if (b->n && store_items_add(c->st, b->job->id, b->items, b->n, b->job->opts.limit,
+        if (b->n && model_items_add(c->st, b->job->id, b->items, b->n, b->job->opts.limit,
                                     clock_wall_ms(), NULL) != CINDER_OK)
             log_error("crawl %s: could not admit %zu sitemap URL(s)", b->job->id, b->n);
     pthread_mutex_lock(&c->mu);

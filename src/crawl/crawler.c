@@ -25,6 +25,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/items.h"
+#include "model/job.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -186,7 +188,7 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
         return;
     store_item_t items[MAX_CONCURRENCY];
     size_t n = 0;
-    if (store_items_claim(c->st, j->id, (size_t)slots, clock_wall_ms(), items, &n) != CINDER_OK)
+    if (model_items_claim(c->st, j->id, (size_t)slots, clock_wall_ms(), items, &n) != CINDER_OK)
         return;
     bool late = past_deadline(j);
     for (size_t i = 0; i < n; i++) {
@@ -211,10 +213,10 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
 /* Commits the outcomes of one crawl's pages in one transaction. */
 static void commit_job_pages(crawler_t *c, cjob_t *j, page_t **pages, size_t n)
 {
-    store_item_result_t *res = xcalloc(n, sizeof *res);
+    model_item_result_t *res = xcalloc(n, sizeof *res);
     for (size_t i = 0; i < n; i++)
         res[i] = pages[i]->res;
-    cinder_err rc = store_items_finish(c->st, j->id, res, n, j->opts.limit, clock_wall_ms());
+    cinder_err rc = model_items_finish(c->st, j->id, res, n, j->opts.limit, clock_wall_ms());
     if (rc == CINDER_E_NOT_FOUND) /* deleted (Trieve DELETE) while these pages were in flight */
         log_debug("crawl %s: %zu page outcome(s) dropped: the job was deleted", j->id, n);
     else if (rc)
@@ -270,7 +272,7 @@ static bool finish_if_done(crawler_t *c, cjob_t *j)
         job.finished_ms = clock_wall_ms();
         store_event_t *ev = j->hooks.end_event ? j->hooks.end_event(j->hooks.ud, j->id) : NULL;
         job.event = ev;
-        cinder_err rc = store_job_finish(c->st, &job);
+        cinder_err rc = model_job_finish(c->st, &job);
         if (ev && j->hooks.event_free)
             j->hooks.event_free(ev);
         if (rc == CINDER_OK && !j->opts.interactive)
@@ -385,7 +387,7 @@ static cjob_t *resume_one(crawler_t *c, const char *id);
 static cinder_err seed(crawler_t *c, const char *id, const urlkey_opts_t *kopts,
                        const char *const *urls, size_t n, int64_t limit, size_t *admitted)
 {
-    store_item_new_t *items = xcalloc(n ? n : 1, sizeof *items);
+    model_item_new_t *items = xcalloc(n ? n : 1, sizeof *items);
     char **keys = xcalloc(n ? n : 1, sizeof *keys);
     buf_t key;
     buf_init(&key, 16384);
@@ -396,12 +398,12 @@ static cinder_err seed(crawler_t *c, const char *id, const urlkey_opts_t *kopts,
         rc = urlkey_make(urls[i], kopts, &key);
         if (!rc) {
             keys[k] = buf_steal(&key);
-            items[k] = (store_item_new_t){urls[i], keys[k], 0, NULL};
+            items[k] = (model_item_new_t){urls[i], keys[k], 0, NULL};
             k++;
         }
     }
     if (!rc)
-        rc = store_items_add(c->st, id, items, k, limit, clock_wall_ms(), admitted);
+        rc = model_items_add(c->st, id, items, k, limit, clock_wall_ms(), admitted);
     for (size_t i = 0; i < k; i++)
         free(keys[i]);
     free(keys);
@@ -489,9 +491,9 @@ static size_t unstarted_seqs(const cjob_t *j, int64_t *seqs)
     return n;
 }
 
-cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
+cinder_err crawler_cancel(crawler_t *c, const char *id, model_cancel_t *out)
 {
-    store_cancel_t local = {0};
+    model_cancel_t local = {0};
     if (!out)
         out = &local;
     pthread_mutex_lock(&c->mu);
@@ -503,7 +505,7 @@ cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
     if (unstarted)
         unstarted_seqs(j, unstarted);
     out->unstarted = unstarted;
-    cinder_err rc = store_job_cancel(c->st, id, clock_wall_ms(), out);
+    cinder_err rc = model_job_cancel(c->st, id, clock_wall_ms(), out);
     out->unstarted = NULL;
     out->n_unstarted = 0;
     free(unstarted);
@@ -517,7 +519,7 @@ cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out)
 cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried)
 {
     pthread_mutex_lock(&c->mu);
-    cinder_err rc = store_items_retry(c->st, id, clock_wall_ms(), retried);
+    cinder_err rc = model_items_retry(c->st, id, clock_wall_ms(), retried);
     cjob_t *j = c->jobs;
     while (j && strcmp(j->id, id) != 0)
         j = j->next;
@@ -545,7 +547,7 @@ static void fail_unrunnable(crawler_t *c, store_job_t *rec)
     rec->error = xstrdup("the job could not be run: its stored options are not readable");
     rec->error_code = xstrdup(cinder_err_name(CINDER_E_STORE));
     rec->event = NULL;
-    if (store_job_finish(c->st, rec) == CINDER_OK)
+    if (model_job_finish(c->st, rec) == CINDER_OK)
         log_error("job %s cannot run (options unreadable): recorded as failed", rec->id);
 }
 
@@ -596,7 +598,7 @@ static size_t resume_kind(crawler_t *c, job_kind kind)
 static void resume_all(crawler_t *c)
 {
     int64_t reset = 0;
-    if (store_items_recover(c->st, &reset) != CINDER_OK)
+    if (model_items_recover(c->st, &reset) != CINDER_OK)
         return;
     size_t crawls = resume_kind(c, JOB_KIND_CRAWL), batches = resume_kind(c, JOB_KIND_BATCH);
     size_t discoveries = resume_kind(c, JOB_KIND_DISCOVER);

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "model/items.h"
+#include "model/job.h"
 #include "page/page_ctx.h"
 #include "spec/crawl_opts.h"
 #include "fetch/fetcher.h"
@@ -33,14 +35,14 @@ typedef struct {
     /* Worker thread: the outbox event written with the outcome res of the item at url, or
      * NULL. Freed with event_free. */
     store_event_t *(*item_event)(void *ud, const char *job_id, const char *url,
-                                 const store_item_result_t *res);
+                                 const model_item_result_t *res);
     /* Scheduler thread: the event written with the job's completion, or NULL. */
     store_event_t *(*end_event)(void *ud, const char *job_id);
     void (*event_free)(store_event_t *ev);
     /* Scheduler thread (or the thread freeing the crawler): the outcome res of one of the job's
      * items was committed (rc: how the commit went). Not called for an item put back to
      * pending (a retry later, or a fetch cut short by a shutdown). */
-    void (*committed)(void *ud, const store_item_result_t *res, cinder_err rc);
+    void (*committed)(void *ud, const model_item_result_t *res, cinder_err rc);
     void (*ud_free)(void *ud); /* frees ud when the job leaves the scheduler */
     void *ud;
 } crawl_hooks_t;
@@ -97,12 +99,12 @@ CINDER_MUST_CHECK cinder_err crawler_append(crawler_t *c, const char *id, const 
 /* Cancels a job: from the moment this returns no new page fetch starts; pending items, and
  * claimed ones whose fetch has not started, are cancelled and their credits refunded. out->event
  * (the caller's, may be NULL) is written with the cancel; out says how many. Errors as
- * store_job_cancel. */
-CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, store_cancel_t *out);
+ * model_job_cancel. */
+CINDER_MUST_CHECK cinder_err crawler_cancel(crawler_t *c, const char *id, model_cancel_t *out);
 
 /* Re-queues the failed items of job id (a batch) and schedules it again, also when it had
  * completed; *retried receives how many (0: none had failed, nothing changed). Errors as
- * store_items_retry. */
+ * model_items_retry. */
 CINDER_MUST_CHECK cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried);
 
 #endif

@@ -11,6 +11,7 @@
 #include "crawl/robots.h"
 #include "crawl/scope.h"
 #include "crawl/urlkey.h"
+#include "model/items.h"
 
 struct page;
 typedef struct smreader smreader_t; /* a sitemap being read (crawl_sitemap.c) */
@@ -59,7 +60,7 @@ typedef struct cjob {
 typedef struct smbatch {
     struct smbatch *next;
     cjob_t *job;
-    store_item_new_t *items;
+    model_item_new_t *items;
     size_t n;
     char **children; /* nested sitemaps to fetch */
     size_t n_children;
@@ -76,11 +77,11 @@ typedef struct page {
     hostgate_t *gated; /* the gate whose slot it holds until its fetch completes, or NULL */
     bool external_known, external; /* its URL is outside the job's scope (page_external) */
     fetch_result_t *fres;
-    store_item_result_t res; /* the outcome, pointing into the fields below */
+    model_item_result_t res; /* the outcome, pointing into the fields below */
     char *doc;
     char *error;
     char *final_key; /* key of the redirect target, when the page redirected elsewhere */
-    store_item_new_t *found;
+    model_item_new_t *found;
     size_t n_found;
     store_event_t *hook; /* the outcome's outbox event (res.event is it), or NULL */
 } page_t;

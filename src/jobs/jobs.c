@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "jobs/scrape.h"
+#include "model/items.h"
+#include "model/job.h"
 #include "store/store_accounts.h"
 #include "jobs/webhook_event.h"
 #include "util/clock.h"
@@ -113,14 +115,14 @@ static void hook_document(json_t *doc, void *ud)
     b->proc->document(doc, b->proc_ud);
 }
 
-static void hook_committed(void *ud, const store_item_result_t *res, cinder_err rc)
+static void hook_committed(void *ud, const model_item_result_t *res, cinder_err rc)
 {
     binding_t *b = ud;
     b->proc->committed(b->proc_ud, res, rc);
 }
 
 static store_event_t *hook_item_event(void *ud, const char *job_id, const char *url,
-                                      const store_item_result_t *res)
+                                      const model_item_result_t *res)
 {
     binding_t *b = ud;
     webhook_event_t *ev = webhook_event_item(&b->webhook, b->batch, job_id, url, res);
@@ -218,7 +220,7 @@ static cinder_err create_record(jobs_t *js, job_kind kind, const crawl_opts_t *o
     webhook_event_t *ev =
         webhook_event_new(&o->webhook, WEBHOOK_STARTED, o->batch, rec.id, true, NULL, NULL);
     rec.event = ev ? &ev->ev : NULL;
-    cinder_err rc = rec.options ? store_job_create(js->st, &rec) : CINDER_E_NOMEM;
+    cinder_err rc = rec.options ? model_job_create(js->st, &rec) : CINDER_E_NOMEM;
     webhook_event_free(ev);
     free(rec.options);
     return rc;
@@ -246,7 +248,7 @@ static cinder_err start(jobs_t *js, job_kind kind, const crawl_opts_t *o, const 
         return rc;
     rc = crawler_seed(js->crawler, id, o, urls, n, o->batch ? -1 : o->limit, &admitted);
     if (!rc && o->batch && admitted < n) /* repeated URLs: their credits go back at once */
-        rc = store_job_reserve(js->st, id, -(int64_t)(n - admitted), clock_wall_ms());
+        rc = model_job_reserve(js->st, id, -(int64_t)(n - admitted), clock_wall_ms());
     if (!rc)
         rc = crawler_schedule(js->crawler, id, o->on_document, o->on_document_ud);
     if (!rc && kind == JOB_KIND_SCRAPE)
@@ -332,14 +334,14 @@ cinder_err jobs_batch_append(jobs_t *js, const char *team, const char *id, const
     *added = 0;
     cinder_err rc = batch_state(js, team, id);
     if (!rc)
-        rc = store_job_reserve(js->st, id, (int64_t)n, clock_wall_ms());
+        rc = model_job_reserve(js->st, id, (int64_t)n, clock_wall_ms());
     if (rc)
         return rc;
     rc = crawler_append(js->crawler, id, urls, n, added);
     if (!rc && *added == 0) /* nothing new: a duplicate list, or the batch ended meanwhile */
         rc = batch_state(js, team, id);
     int64_t unused = rc ? (int64_t)n : (int64_t)(n - *added); /* repeated or refused URLs */
-    if (unused > 0 && store_job_reserve(js->st, id, -unused, clock_wall_ms()) != CINDER_OK)
+    if (unused > 0 && model_job_reserve(js->st, id, -unused, clock_wall_ms()) != CINDER_OK)
         log_warn("batch %s: %lld unused credit(s) stay reserved until it ends", id,
                  (long long)unused);
     return rc;
@@ -355,9 +357,9 @@ static void job_webhook(const store_job_t *job, webhook_cfg_t *w)
 }
 
 cinder_err jobs_cancel(jobs_t *js, const char *team, const char *id, unsigned kinds,
-                       store_cancel_t *out)
+                       model_cancel_t *out)
 {
-    store_cancel_t local = {0};
+    model_cancel_t local = {0};
     store_job_t job;
     cinder_err rc = jobs_get(js, team, id, kinds, &job);
     if (rc)
@@ -375,6 +377,14 @@ cinder_err jobs_cancel(jobs_t *js, const char *team, const char *id, unsigned ki
     webhook_cfg_cleanup(&w);
     store_job_cleanup(&job);
     return rc;
+}
+
+cinder_err jobs_delete(jobs_t *js, const char *team, const char *id)
+{
+    cinder_err rc = jobs_cancel(js, team, id, JOBS_ANY_KIND, NULL);
+    if (rc && rc != CINDER_E_ALREADY_TERMINAL && rc != CINDER_E_EXPIRED)
+        return rc;
+    return model_job_delete(js->st, id);
 }
 
 cinder_err jobs_retry(jobs_t *js, const char *team, const char *id, int64_t *retried)

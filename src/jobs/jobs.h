@@ -18,6 +18,8 @@
 
 #include <jansson.h>
 
+#include "model/items.h"
+#include "model/job.h"
 #include "spec/crawl_opts.h"
 #include "store/store_jobs.h"
 #include "util/error.h"
@@ -71,10 +73,14 @@ CINDER_MUST_CHECK cinder_err jobs_get(jobs_t *js, const char *team, const char *
  * are cancelled and refunded, the job's "cancelled" event is written with it. *out (may be NULL)
  * says how many. Errors as jobs_get, and CINDER_E_ALREADY_TERMINAL for an ended job. */
 CINDER_MUST_CHECK cinder_err jobs_cancel(jobs_t *js, const char *team, const char *id,
-                                         unsigned kinds, store_cancel_t *out);
+                                         unsigned kinds, model_cancel_t *out);
+
+/* Cancels team's job id (any kind) when it still runs, then removes it with its items and
+ * documents; the credits it still holds go back to the team. Errors as jobs_get. */
+CINDER_MUST_CHECK cinder_err jobs_delete(jobs_t *js, const char *team, const char *id);
 
 /* Re-queues the failed items of team's batch id and runs it again (*retried: how many; 0: none
- * had failed). Errors as jobs_get and store_items_retry. */
+ * had failed). Errors as jobs_get and model_items_retry. */
 CINDER_MUST_CHECK cinder_err jobs_retry(jobs_t *js, const char *team, const char *id,
                                         int64_t *retried);
 

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "jobs/jobs.h"
+#include "model/items.h"
 #include "page/page_ctx.h"
 #include "store/store_jobs.h"
 #include "util/error.h"
@@ -29,7 +30,7 @@ typedef struct {
     void (*page)(page_ctx_t *p, void *ud);         /* as the crawler's hook page (NULL: document) */
     bool (*fetch_failed)(page_ctx_t *p, void *ud); /* as the crawler's hook fetch_failed */
     void (*document)(json_t *doc, void *ud);       /* as the crawler's hook document */
-    void (*committed)(void *ud, const store_item_result_t *res, cinder_err rc); /* likewise */
+    void (*committed)(void *ud, const model_item_result_t *res, cinder_err rc); /* likewise */
 } jobs_processor_t;
 
 /* Registers processor p (static; ctx borrowed, handed to p->job_new). Before jobs_attach only. */

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "jobs/processor.h"
+#include "model/items.h"
 #include "page/page.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -175,7 +176,7 @@ static bool scrape_fetch_failed(page_ctx_t *p, void *ud)
     return false; /* recorded as a failure by the crawler */
 }
 
-static void scrape_committed(void *ud, const store_item_result_t *res, cinder_err rc)
+static void scrape_committed(void *ud, const model_item_result_t *res, cinder_err rc)
 {
     scrape_job_t *sj = ud;
     if (rc)

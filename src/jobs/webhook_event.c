@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/items.h"
 #include "util/mem.h"
 #include "util/uuid.h"
 
@@ -49,7 +50,7 @@ webhook_event_t *webhook_event_new(const webhook_cfg_t *w, unsigned kind, bool b
 }
 
 webhook_event_t *webhook_event_item(const webhook_cfg_t *w, bool batch, const char *job_id,
-                                    const char *url, const store_item_result_t *res)
+                                    const char *url, const model_item_result_t *res)
 {
     if (res->status == ITEM_SUCCEEDED)
         return webhook_event_new(w, WEBHOOK_PAGE, batch, job_id, true, NULL, NULL);

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "model/items.h"
 #include "spec/webhook_cfg.h"
 #include "store/store_jobs.h"
 
@@ -35,7 +36,7 @@ webhook_event_t *webhook_event_new(const webhook_cfg_t *w, unsigned kind, bool b
 /* The page event of the outcome res of the item at url: for a succeeded item (its document is
  * added by the outbox) or a failed one; NULL for other outcomes or when not subscribed. */
 webhook_event_t *webhook_event_item(const webhook_cfg_t *w, bool batch, const char *job_id,
-                                    const char *url, const store_item_result_t *res);
+                                    const char *url, const model_item_result_t *res);
 
 /* The final event of a job ending with status (completed, failed or cancelled); error may be
  * NULL. NULL when not subscribed. */

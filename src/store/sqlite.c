@@ -735,24 +735,15 @@ static cinder_err sq_expire(void *impl, int64_t now_ms, int64_t *removed)
 
 static const struct store_job_ops sq_jobs_ops = {
     .doc_pack = sq_doc_pack,
-    .job_create = sq_job_create,
     .job_get = sq_job_get,
-    .job_finish = sq_job_finish,
     .jobs_list = sq_jobs_list,
     .items_list = sq_items_list,
-    .items_retry = sq_items_retry,
     .doc_put = sq_doc_put,
     .doc_get = sq_doc_get,
     .expire = sq_expire,
-    .items_add = sq_items_add,
-    .items_claim = sq_items_claim,
-    .items_finish = sq_items_finish,
-    .items_recover = sq_items_recover,
-    .job_cancel = sq_job_cancel,
     .docs_page = sq_docs_page,
     .items_errors = sq_items_errors,
     .jobs_active = sq_jobs_active,
-    .job_delete = sq_job_delete,
 };
 
 static const struct store_account_ops sq_accounts_ops = {
@@ -762,7 +753,6 @@ static const struct store_account_ops sq_accounts_ops = {
     .key_revoke = sq_key_revoke,
     .team_get = sq_team_get,
     .team_credits = sq_team_credits,
-    .job_reserve = sq_job_reserve,
     .idem_claim = sq_idem_claim,
     .idem_release = sq_idem_release,
 };
@@ -793,4 +783,5 @@ const struct store_ops store_sqlite_ops = {
     .accounts = &sq_accounts_ops,
     .outbox = &sq_outbox_ops,
     .trieve = &sq_trieve_ops,
+    .txn = &sq_txn_ops,
 };

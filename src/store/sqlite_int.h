@@ -117,60 +117,35 @@ int64_t sq_now_ms(void);
  * url,options,total,team,credits_reserved) VALUES(?,...)". */
 void sq_bind_job_create(sqlite3_stmt *st, const store_job_t *j);
 
-/* Applies credit movements of a job inside the caller's transaction: charged and refunded are
- * added to the job's figures, refunded goes back to its team's balance (ledger entry).
- * Caller holds s->mu. */
-cinder_err sq_credits_locked(sq_t *s, const char *job_id, int64_t charged, int64_t refunded,
-                             int64_t now_ms);
-
-/* Settles an ended job's credits: whatever is still reserved and neither charged nor refunded
- * goes back to the team (items are charged as their documents are stored, whatever the job's
- * kind). Caller holds s->mu inside a transaction. */
-cinder_err sq_settle_locked(sq_t *s, const char *job_id, int64_t now_ms);
-
-/* Refunds what a job just cancelled reserved beyond its charges and its running items
- * (*refunded receives it). Caller holds s->mu inside a transaction. */
-cinder_err sq_cancel_refund_locked(sq_t *s, const char *job_id, int64_t now_ms, int64_t *refunded);
-
-/* Jobs with credits and the account operations (sqlite_accounts.c). */
-cinder_err sq_job_create(void *impl, const store_job_t *job);
-cinder_err sq_job_finish(void *impl, const store_job_t *job);
+/* The account operations (sqlite_accounts.c). */
 cinder_err sq_key_add(void *impl, const store_key_t *key, int64_t team_credits);
 cinder_err sq_key_find(void *impl, const char *hash, store_key_t *out);
 cinder_err sq_keys_list(void *impl, store_key_t **out, size_t *n);
 cinder_err sq_key_revoke(void *impl, const char *prefix, int64_t now_ms);
 cinder_err sq_team_get(void *impl, const char *name, store_team_t *out);
 cinder_err sq_team_credits(void *impl, const char *name, int64_t delta, bool set, int64_t now_ms);
-cinder_err sq_job_reserve(void *impl, const char *job_id, int64_t credits, int64_t now_ms);
 cinder_err sq_idem_claim(void *impl, const char *team, const char *key, int64_t now_ms);
 cinder_err sq_idem_release(void *impl, const char *team, const char *key);
 cinder_err sq_jobs_list(void *impl, const char *team, job_kind kind, int64_t offset, size_t limit,
                         char ***ids, size_t *n, int64_t *total);
 
-/* Reserves credits (negative: releases) for a job inside the caller's transaction:
- * CINDER_E_NO_CREDITS when the team's balance cannot cover them. Caller holds s->mu. */
-cinder_err sq_reserve_locked(sq_t *s, const char *job_id, int64_t credits, int64_t now_ms);
+/* The transaction primitives (sqlite_txn.c). */
+extern const struct store_txn_ops sq_txn_ops;
 
-/* The item operations (sqlite_items.c). */
-cinder_err sq_items_add(void *impl, const char *job_id, const store_item_new_t *items, size_t n,
-                        int64_t limit, int64_t now_ms, size_t *admitted);
-cinder_err sq_items_claim(void *impl, const char *job_id, size_t max, int64_t now_ms,
-                          store_item_t *out, size_t *n);
-cinder_err sq_items_finish(void *impl, const char *job_id, const store_item_result_t *res, size_t n,
-                           int64_t limit, int64_t now_ms);
-cinder_err sq_items_recover(void *impl, int64_t *reset);
-cinder_err sq_job_cancel(void *impl, const char *job_id, int64_t now_ms, store_cancel_t *out);
+/* Deletes a job's documents, items, outbox events and row: CINDER_E_NOT_FOUND when there is no
+ * such job. Caller holds s->mu inside a transaction. */
+cinder_err sq_job_delete_locked(sq_t *s, const char *job_id);
+
+/* The reads of items and documents (sqlite_items.c). */
 cinder_err sq_docs_page(void *impl, const char *job_id, int64_t skip, size_t limit,
                         size_t max_bytes, char ***docs, size_t *n);
 cinder_err sq_jobs_active(void *impl, job_kind kind, char ***ids, size_t *n);
 cinder_err sq_items_list(void *impl, const char *job_id, size_t max, bool docs,
                          store_item_info_t **out, size_t *n);
-cinder_err sq_items_retry(void *impl, const char *job_id, int64_t now_ms, int64_t *n);
 cinder_err sq_items_errors(void *impl, const char *job_id, size_t max, store_item_error_t **out,
                            size_t *n);
 
-/* Trieve datasets, crawl requests and chunks, and job deletion (sqlite_trieve.c). */
-cinder_err sq_job_delete(void *impl, const char *job_id);
+/* Trieve datasets, crawl requests and chunks (sqlite_trieve.c). */
 cinder_err sq_dataset_touch(void *impl, const char *team, const char *dataset, int64_t now_ms);
 cinder_err sq_trieve_put(void *impl, const store_trieve_t *rec);
 cinder_err sq_trieve_get(void *impl, const char *team, const char *dataset, const char *id,

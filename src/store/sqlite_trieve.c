@@ -39,14 +39,9 @@ static void col_copy(sqlite3_stmt *st, int i, char *out, size_t len)
 
 /* ---- jobs ---------------------------------------------------------------------------- */
 
-/* Deletes a job's documents, items and row, first giving back to its team whatever it still
- * holds reserved (its in-flight pages will find nothing to charge). Caller holds s->mu inside a
- * transaction. */
-static cinder_err job_delete_locked(sq_t *s, const char *job_id)
+cinder_err sq_job_delete_locked(sq_t *s, const char *job_id)
 {
-    cinder_err rc = sq_settle_locked(s, job_id, sq_now_ms());
-    if (rc)
-        return rc;
+    cinder_err rc = CINDER_OK;
     static const char *const sql[] = {
         "DELETE FROM documents WHERE job_no = (SELECT rowid FROM jobs WHERE id = ?)",
         "DELETE FROM items WHERE job_no = (SELECT rowid FROM jobs WHERE id = ?)",
@@ -65,17 +60,6 @@ static cinder_err job_delete_locked(sq_t *s, const char *job_id)
         rc = CINDER_E_NOT_FOUND;
     s->job_cache_id[0] = '\0'; /* the row is gone: forget its cached key */
     return rc;
-}
-
-cinder_err sq_job_delete(void *impl, const char *job_id)
-{
-    sq_t *s = impl;
-    cinder_err rc = sq_begin(s);
-    if (rc)
-        return rc;
-    rc = job_delete_locked(s, job_id);
-    cinder_err end = sq_end(s, rc == CINDER_E_NOT_FOUND ? CINDER_OK : rc);
-    return rc ? rc : end;
 }
 
 /* ---- datasets ------------------------------------------------------------------------ */
@@ -319,7 +303,7 @@ static cinder_err delete_locked(sq_t *s, const char *id)
     size_t n = 0;
     cinder_err rc = request_jobs(s, id, &jobs, &n);
     for (size_t i = 0; i < n; i++) {
-        cinder_err e = rc ? rc : job_delete_locked(s, jobs[i]);
+        cinder_err e = rc ? rc : sq_job_delete_locked(s, jobs[i]);
         rc = e == CINDER_E_NOT_FOUND ? CINDER_OK : e; /* expired and purged already */
         free(jobs[i]);
     }

@@ -36,19 +36,9 @@ const char *store_backend(const store_t *st)
     return st->ops->name;
 }
 
-cinder_err store_job_create(store_t *st, const store_job_t *job)
-{
-    return st->ops->jobs->job_create(st->impl, job);
-}
-
 cinder_err store_job_get(store_t *st, const char *id, store_job_t *out)
 {
     return st->ops->jobs->job_get(st->impl, id, out);
-}
-
-cinder_err store_job_finish(store_t *st, const store_job_t *job)
-{
-    return st->ops->jobs->job_finish(st->impl, job);
 }
 
 cinder_err store_doc_put(store_t *st, const char *job_id, int64_t seq, const char *json, size_t len)
@@ -84,38 +74,6 @@ const char *job_status_name(job_status s)
 {
     static const char *const names[] = {"queued", "running", "completed", "failed", "cancelled"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
-}
-
-cinder_err store_items_add(store_t *st, const char *job_id, const store_item_new_t *items, size_t n,
-                           int64_t limit, int64_t now_ms, size_t *admitted)
-{
-    size_t dummy;
-    return st->ops->jobs->items_add(st->impl, job_id, items, n, limit, now_ms,
-                                    admitted ? admitted : &dummy);
-}
-
-cinder_err store_items_claim(store_t *st, const char *job_id, size_t max, int64_t now_ms,
-                             store_item_t *out, size_t *n)
-{
-    return st->ops->jobs->items_claim(st->impl, job_id, max, now_ms, out, n);
-}
-
-cinder_err store_items_finish(store_t *st, const char *job_id, const store_item_result_t *res,
-                              size_t n, int64_t limit, int64_t now_ms)
-{
-    return st->ops->jobs->items_finish(st->impl, job_id, res, n, limit, now_ms);
-}
-
-cinder_err store_items_recover(store_t *st, int64_t *reset)
-{
-    int64_t dummy;
-    return st->ops->jobs->items_recover(st->impl, reset ? reset : &dummy);
-}
-
-cinder_err store_job_cancel(store_t *st, const char *job_id, int64_t now_ms, store_cancel_t *out)
-{
-    store_cancel_t dummy = {0};
-    return st->ops->jobs->job_cancel(st->impl, job_id, now_ms, out ? out : &dummy);
 }
 
 cinder_err store_docs_page(store_t *st, const char *job_id, int64_t skip, size_t limit,
@@ -188,14 +146,4 @@ void store_item_infos_free(store_item_info_t *items, size_t n)
         free(items[i].doc);
     }
     free(items);
-}
-
-cinder_err store_items_retry(store_t *st, const char *job_id, int64_t now_ms, int64_t *n)
-{
-    return st->ops->jobs->items_retry(st->impl, job_id, now_ms, n);
-}
-
-cinder_err store_job_delete(store_t *st, const char *job_id)
-{
-    return st->ops->jobs->job_delete(st->impl, job_id);
 }

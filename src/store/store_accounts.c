@@ -37,11 +37,6 @@ cinder_err store_team_credits(store_t *st, const char *name, int64_t delta, bool
     return st->ops->accounts->team_credits(st->impl, name, delta, set, now_ms);
 }
 
-cinder_err store_job_reserve(store_t *st, const char *job_id, int64_t credits, int64_t now_ms)
-{
-    return st->ops->accounts->job_reserve(st->impl, job_id, credits, now_ms);
-}
-
 cinder_err store_idem_claim(store_t *st, const char *team, const char *key, int64_t now_ms)
 {
     return st->ops->accounts->idem_claim(st->impl, team, key, now_ms);

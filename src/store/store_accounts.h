@@ -54,12 +54,6 @@ CINDER_MUST_CHECK cinder_err store_team_get(store_t *st, const char *name, store
 CINDER_MUST_CHECK cinder_err store_team_credits(store_t *st, const char *name, int64_t delta,
                                                 bool set, int64_t now_ms);
 
-/* Reserves credits more for a job (a batch append): CINDER_E_NO_CREDITS when the team's
- * balance cannot cover them (nothing changes then). Negative credits release a reservation that
- * cannot be used (returned to the team at once). */
-CINDER_MUST_CHECK cinder_err store_job_reserve(store_t *st, const char *job_id, int64_t credits,
-                                               int64_t now_ms);
-
 /* Records an idempotency key of a team: CINDER_E_CONFLICT when it was used before. */
 CINDER_MUST_CHECK cinder_err store_idem_claim(store_t *st, const char *team, const char *key,
                                               int64_t now_ms);
@@ -76,7 +70,6 @@ struct store_account_ops {
     cinder_err (*team_get)(void *impl, const char *name, store_team_t *out);
     cinder_err (*team_credits)(void *impl, const char *name, int64_t delta, bool set,
                                int64_t now_ms);
-    cinder_err (*job_reserve)(void *impl, const char *job_id, int64_t credits, int64_t now_ms);
     cinder_err (*idem_claim)(void *impl, const char *team, const char *key, int64_t now_ms);
     cinder_err (*idem_release)(void *impl, const char *team, const char *key);
 };

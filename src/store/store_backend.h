@@ -11,6 +11,7 @@
 #include "store/store_jobs.h"
 #include "store/store_outbox.h"
 #include "store/store_trieve.h"
+#include "store/store_txn.h"
 
 /* The operations of a backend. impl is the backend's own handle. */
 struct store_ops {
@@ -21,6 +22,7 @@ struct store_ops {
     const struct store_account_ops *accounts;
     const struct store_outbox_ops *outbox;
     const struct store_trieve_ops *trieve;
+    const struct store_txn_ops *txn;
 };
 
 /* The SQLite backend (default). */

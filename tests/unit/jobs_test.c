@@ -14,6 +14,7 @@
 #include "api/auth.h"
 #include "crawl/crawler.h"
 #include "jobs/wiring.h"
+#include "model/job.h"
 #include "store/store_accounts.h"
 #include "store/store_outbox.h"
 #include "util/clock.h"
@@ -115,7 +116,7 @@ TEST(jobs_cancel_refunds_pending_then_refuses_as_terminal)
     char id[40];
     REQUIRE(start_batch(&x, urls, 3, id) == CINDER_OK);
     CHECK_INT(balance(&x, "a"), 97);
-    store_cancel_t c = {0};
+    model_cancel_t c = {0};
     CHECK_INT(jobs_cancel(x.js, "b", id, JOBS_ANY_KIND, &c), CINDER_E_NOT_FOUND);
     CHECK_INT(jobs_cancel(x.js, "a", id, JOBS_KIND(JOB_KIND_CRAWL), &c), CINDER_E_NOT_FOUND);
     CHECK_INT(jobs_cancel(x.js, "a", id, JOBS_ANY_KIND, &c), CINDER_OK);
@@ -200,7 +201,7 @@ TEST(jobs_that_cannot_run_are_failed_and_refunded_at_restart)
     rec.url = "https://old.example/";
     rec.options = "{\"formats\":[\"markdown\"],\"onlyMainContent\":true}";
     rec.credits_reserved = 1;
-    REQUIRE(store_job_create(ts.st, &rec) == CINDER_OK);
+    REQUIRE(model_job_create(ts.st, &rec) == CINDER_OK);
     store_team_t team;
     REQUIRE(store_team_get(ts.st, "old", &team) == CINDER_OK);
     CHECK_INT(team.credits, 9);

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "model/items.h"
 #include "store/store_jobs.h"
 
 TEST(items_schema_upgrades_a_version_1_database)
@@ -41,8 +42,8 @@ TEST(items_schema_upgrades_a_version_1_database)
     CHECK_STR(j.url, "https://old.example/");
     CHECK_INT(j.admitted, 0);
     store_job_cleanup(&j);
-    store_item_new_t in = {"https://old.example/a", "a", 0, NULL};
-    CHECK_INT(store_items_add(st, "123e4567-e89b-42d3-a456-426614174000", &in, 1, -1, 1, NULL),
+    model_item_new_t in = {"https://old.example/a", "a", 0, NULL};
+    CHECK_INT(model_items_add(st, "123e4567-e89b-42d3-a456-426614174000", &in, 1, -1, 1, NULL),
               CINDER_OK);
     store_close(st);
     char cmd[128];

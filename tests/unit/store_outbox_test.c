@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "model/items.h"
+#include "model/job.h"
 #include "store/store_jobs.h"
 #include "store/store_outbox.h"
 #include "util/clock.h"
@@ -34,7 +36,7 @@ static cinder_err create_job(fixture_t *f, const store_event_t *ev)
     f->job.expires_ms = f->job.created_ms + 3600000;
     f->job.url = "https://ex.com/";
     f->job.event = ev;
-    return store_job_create(f->ts.st, &f->job);
+    return model_job_create(f->ts.st, &f->job);
 }
 
 static bool setup(fixture_t *f)
@@ -86,7 +88,7 @@ static void expect_head(fixture_t *f, int64_t now, const char *body, const char 
 static void claim_all(fixture_t *f, int64_t now, store_item_t *it, size_t want)
 {
     size_t n = 0;
-    CHECK_INT(store_items_claim(f->ts.st, f->job.id, want, now, it, &n), CINDER_OK);
+    CHECK_INT(model_items_claim(f->ts.st, f->job.id, want, now, it, &n), CINDER_OK);
     CHECK_INT(n, want);
 }
 
@@ -95,13 +97,13 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
     fixture_t f;
     REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
+    model_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
                              {"https://ex.com/b", "b", 0, NULL},
                              {"https://ex.com/c", "c", 0, NULL}};
-    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
     store_item_t it[3];
     claim_all(&f, now, it, 3);
-    store_item_result_t r[2] = {
+    model_item_result_t r[2] = {
         {.seq = it[0].seq,
          .status = ITEM_SUCCEEDED,
          .doc = "{\"d\":1}",
@@ -109,7 +111,7 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
          .event = &page},
         {.seq = it[1].seq, .status = ITEM_FAILED, .reason = "connect", .event = &failure},
     };
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
 
     size_t n = 0;
     store_outbox_t *ev = due(&f, now, &n);
@@ -139,16 +141,16 @@ TEST(events_go_out_in_order_one_per_job_with_their_documents)
     CHECK_INT(n_due(&f, now + 1000), 0);
 
     /* cancel while c runs: the final event waits until c settles, and c's event goes first */
-    store_cancel_t cancel = {.event = &final};
-    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_OK);
+    model_cancel_t cancel = {.event = &final};
+    CHECK_INT(model_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_OK);
     CHECK(cancel.event == &final);
     CHECK_INT(n_due(&f, now + 1000), 0);
-    store_item_result_t rc = {.seq = it[2].seq,
+    model_item_result_t rc = {.seq = it[2].seq,
                               .status = ITEM_SUCCEEDED,
                               .doc = "{\"d\":2}",
                               .doc_len = 7,
                               .event = &page};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &rc, 1, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &rc, 1, -1, now), CINDER_OK);
     expect_head(&f, now + 1000, "{\"n\":\"page\",\"data\":[]}", "{\"d\":2}");
     expect_head(&f, now + 1000, "{\"n\":\"final\"}", NULL);
     CHECK_INT(n_due(&f, now + 1000), 0);
@@ -163,33 +165,33 @@ TEST(no_event_without_its_change)
     REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
     expect_head(&f, now, "{\"n\":\"started\"}", NULL);
-    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL}};
-    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 1, -1, now, NULL), CINDER_OK);
+    model_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL}};
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, in, 1, -1, now, NULL), CINDER_OK);
     /* an outcome for an item that is not running, a retry, a skip: nothing written */
-    store_item_result_t stale = {
+    model_item_result_t stale = {
         .seq = 0, .status = ITEM_SUCCEEDED, .doc = "{}", .doc_len = 2, .event = &page};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &stale, 1, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &stale, 1, -1, now), CINDER_OK);
     store_item_t it;
     claim_all(&f, now, &it, 1);
-    store_item_result_t retry = {.seq = it.seq, .status = ITEM_PENDING, .event = &page};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &retry, 1, -1, now), CINDER_OK);
+    model_item_result_t retry = {.seq = it.seq, .status = ITEM_PENDING, .event = &page};
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &retry, 1, -1, now), CINDER_OK);
     store_item_cleanup(&it);
     claim_all(&f, now, &it, 1);
-    store_item_result_t skip = {
+    model_item_result_t skip = {
         .seq = it.seq, .status = ITEM_SKIPPED, .reason = "robots", .event = &page};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &skip, 1, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &skip, 1, -1, now), CINDER_OK);
     store_item_cleanup(&it);
     CHECK_INT(n_due(&f, now), 0);
     /* a finish after a cancel is declined, and so is its event */
-    store_cancel_t cancel = {0};
-    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_OK);
+    model_cancel_t cancel = {0};
+    CHECK_INT(model_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_OK);
     store_job_t j = f.job;
     j.status = JOB_COMPLETED;
     j.finished_ms = now;
     j.event = &final;
-    CHECK_INT(store_job_finish(f.ts.st, &j), CINDER_E_NOT_FOUND);
+    CHECK_INT(model_job_finish(f.ts.st, &j), CINDER_E_NOT_FOUND);
     cancel.event = &final;
-    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_E_ALREADY_TERMINAL);
+    CHECK_INT(model_job_cancel(f.ts.st, f.job.id, now, &cancel), CINDER_E_ALREADY_TERMINAL);
     CHECK_INT(n_due(&f, now), 0);
     teardown(&f);
 }
@@ -228,7 +230,7 @@ TEST(a_finished_job_gets_its_final_event_and_expiry_drops_the_rest)
     j.status = JOB_COMPLETED;
     j.finished_ms = now;
     j.event = &final;
-    CHECK_INT(store_job_finish(f.ts.st, &j), CINDER_OK);
+    CHECK_INT(model_job_finish(f.ts.st, &j), CINDER_OK);
     expect_head(&f, now, "{\"n\":\"started\"}", NULL);
     CHECK_INT(n_due(&f, now), 1);
     int64_t removed = 0;

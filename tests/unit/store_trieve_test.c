@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "model/items.h"
+#include "model/job.h"
 #include "store/store_jobs.h"
 #include "store/store_trieve.h"
 #include "util/clock.h"
@@ -37,10 +39,10 @@ static void make_job(fixture_t *f, char id[40])
     j.created_ms = clock_wall_ms();
     j.expires_ms = j.created_ms + 3600000;
     j.url = "https://ex.com/";
-    CHECK_INT(store_job_create(f->ts.st, &j), CINDER_OK);
-    store_item_new_t it[] = {{"https://ex.com/", "ex.com/", 0, NULL},
+    CHECK_INT(model_job_create(f->ts.st, &j), CINDER_OK);
+    model_item_new_t it[] = {{"https://ex.com/", "ex.com/", 0, NULL},
                              {"https://ex.com/a", "ex.com/a", 1, NULL}};
-    CHECK_INT(store_items_add(f->ts.st, j.id, it, 2, -1, j.created_ms, NULL), CINDER_OK);
+    CHECK_INT(model_items_add(f->ts.st, j.id, it, 2, -1, j.created_ms, NULL), CINDER_OK);
     CHECK_INT(store_doc_put(f->ts.st, j.id, 0, "{\"markdown\":\"x\"}", 16), CINDER_OK);
     memcpy(id, j.id, 40);
 }
@@ -221,13 +223,13 @@ TEST(job_delete_removes_items_and_documents)
     REQUIRE(setup(&f));
     char id[40];
     make_job(&f, id);
-    CHECK_INT(store_job_delete(f.ts.st, id), CINDER_OK);
+    CHECK_INT(model_job_delete(f.ts.st, id), CINDER_OK);
     store_job_t j;
     CHECK_INT(store_job_get(f.ts.st, id, &j), CINDER_E_NOT_FOUND);
     store_item_t it[2];
     size_t n = 9;
-    CHECK_INT(store_items_claim(f.ts.st, id, 2, clock_wall_ms(), it, &n), CINDER_OK);
+    CHECK_INT(model_items_claim(f.ts.st, id, 2, clock_wall_ms(), it, &n), CINDER_OK);
     CHECK_INT(n, 0);
-    CHECK_INT(store_job_delete(f.ts.st, id), CINDER_E_NOT_FOUND);
+    CHECK_INT(model_job_delete(f.ts.st, id), CINDER_E_NOT_FOUND);
     teardown(&f);
 }

@@ -9,8 +9,10 @@
 #define CINDER_TEST_STORE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "store/store.h"
+#include "store/store_jobs.h"
 
 typedef struct {
     char dir[64]; /* the backend's scratch directory (SQLite: the data directory) */
@@ -25,5 +27,16 @@ bool test_store_reopen(test_store_t *ts);
 
 /* Closes the store and removes what it wrote. */
 void test_store_close(test_store_t *ts);
+
+/* Adds a new API key of team (created with credits when new; -1: unlimited); key receives the
+ * key's text. */
+void test_store_add_key(test_store_t *ts, const char *team, int64_t credits, char key[64]);
+
+/* The credit balance of team (-1: unlimited). */
+int64_t test_store_balance(test_store_t *ts, const char *team);
+
+/* Creates a running batch job of team through the job model, reserving reserve credits; *j
+ * receives its record (strings borrowed from literals). */
+cinder_err test_store_new_job(test_store_t *ts, const char *team, int64_t reserve, store_job_t *j);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "jobs/webhook.h"
 #include "jobs/webhook_event.h"
+#include "model/items.h"
 
 static webhook_cfg_t config(unsigned events)
 {
@@ -81,10 +82,10 @@ TEST(events_carry_type_id_metadata_and_a_unique_webhook_id)
 TEST(item_and_final_events)
 {
     webhook_cfg_t w = config(WEBHOOK_ALL);
-    store_item_result_t ok = {.status = ITEM_SUCCEEDED};
-    store_item_result_t bad = {
+    model_item_result_t ok = {.status = ITEM_SUCCEEDED};
+    model_item_result_t bad = {
         .status = ITEM_FAILED, .reason = "http_429", .error = "fetch failed", .http_status = 429};
-    store_item_result_t retry = {.status = ITEM_PENDING};
+    model_item_result_t retry = {.status = ITEM_PENDING};
     webhook_event_t *p = webhook_event_item(&w, false, "j", "https://ex.com/a", &ok);
     webhook_event_t *f = webhook_event_item(&w, false, "j", "https://ex.com/b", &bad);
     CHECK(webhook_event_item(&w, false, "j", "https://ex.com/c", &retry) == NULL);

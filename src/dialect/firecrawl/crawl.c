@@ -13,6 +13,7 @@
 #include "dialect/firecrawl/webhook.h"
 #include "api/params.h"
 #include "jobs/jobs.h"
+#include "model/job.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -346,7 +347,7 @@ void fc_crawl_cancel(api_req_t *r, int version)
 {
     if (!fc_check_job_id(r))
         return;
-    store_cancel_t cancelled = {0};
+    model_cancel_t cancelled = {0};
     store_job_t job;
     cinder_err rc =
         jobs_cancel(api_app(r)->jobs, api_team(r), api_param(r, 0), FC_JOB_KINDS, &cancelled);

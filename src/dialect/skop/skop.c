@@ -22,6 +22,7 @@
 #include "api/router.h"
 #include "jobs/jobs.h"
 #include "dialect/skop/discover.h"
+#include "model/job.h"
 #include "util/clock.h"
 #include "util/mem.h"
 
@@ -637,7 +638,7 @@ static void skop_cancel(api_req_t *r)
     skop_view_t v;
     if (!load_job(r, &v))
         return;
-    store_cancel_t c = {0};
+    model_cancel_t c = {0};
     char msg[200];
     cinder_err rc =
         jobs_cancel(api_app(r)->jobs, api_team(r), v.job.id, JOBS_KIND(JOB_KIND_DISCOVER), &c);

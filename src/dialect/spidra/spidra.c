@@ -15,6 +15,7 @@
 #include "api/params.h"
 #include "api/router.h"
 #include "jobs/jobs.h"
+#include "model/job.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/mem.h"
@@ -424,7 +425,7 @@ static void batch_cancel(api_req_t *r)
     store_job_t job;
     if (!load_batch(r, &job))
         return;
-    store_cancel_t c = {0};
+    model_cancel_t c = {0};
     cinder_err rc =
         jobs_cancel(api_app(r)->jobs, api_team(r), job.id, JOBS_KIND(JOB_KIND_BATCH), &c);
     if (rc == CINDER_E_ALREADY_TERMINAL) {

@@ -19,6 +19,7 @@
 
 #include "dialect/trieve/chunks.h"
 #include "jobs/jobs.h"
+#include "model/job.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -157,7 +158,7 @@ static cinder_err start_crawl(jobs_t *e, store_trieve_t *rec, crawl_opts_t *o, c
 /* Cancels job id when it still runs (a finished or vanished job is fine). */
 static void cancel_quietly(jobs_t *e, const char *id)
 {
-    store_cancel_t c = {0};
+    model_cancel_t c = {0};
     cinder_err rc = jobs_cancel(e, NULL, id, JOBS_ANY_KIND, &c);
     if (rc && rc != CINDER_E_ALREADY_TERMINAL && rc != CINDER_E_NOT_FOUND && rc != CINDER_E_EXPIRED)
         log_warn("crawl %s could not be cancelled: %s", id, cinder_strerror(rc));
@@ -231,7 +232,11 @@ cinder_err trieve_delete(jobs_t *e, const char *team, const char *dataset, const
     pthread_mutex_lock(&mu);
     cinder_err rc = store_trieve_get(jobs_store(e), team, dataset, id, &rec);
     if (!rc) {
-        cancel_quietly(e, rec.scrape_id);
+        /* its newest job may still run and hold credits: settled by deleting it; the older ones
+         * ended and settled before it started */
+        cinder_err del = jobs_delete(e, NULL, rec.scrape_id);
+        if (del && del != CINDER_E_NOT_FOUND)
+            log_warn("crawl %s could not be deleted: %s", rec.scrape_id, cinder_strerror(del));
         rc = store_trieve_delete(jobs_store(e), team, dataset, rec.id);
         store_trieve_cleanup(&rec);
     }

@@ -1,4 +1,5 @@
-/* Contract tests of the crawl item operations of the store (run against SQLite). */
+/* Tests of the item state machine and the limit budget (model/items.c) over the store under
+ * test (test_store.h): admission, claims, outcomes, cancels, recovery and redirect locks. */
 #include "test.h"
 #include "test_store.h"
 
@@ -6,6 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "model/items.h"
+#include "model/job.h"
 #include "store/store_jobs.h"
 #include "util/clock.h"
 #include "util/uuid.h"
@@ -27,7 +30,7 @@ static bool setup(fixture_t *f)
     f->job.created_ms = clock_wall_ms();
     f->job.expires_ms = f->job.created_ms + 3600000;
     f->job.url = "https://ex.com/";
-    return store_job_create(f->ts.st, &f->job) == CINDER_OK;
+    return model_job_create(f->ts.st, &f->job) == CINDER_OK;
 }
 
 static void teardown(fixture_t *f)
@@ -45,16 +48,16 @@ static store_job_t job_now(fixture_t *f)
 
 static void claim(fixture_t *f, size_t max, int64_t now, store_item_t *out, size_t *n)
 {
-    CHECK_INT(store_items_claim(f->ts.st, f->job.id, max, now, out, n), CINDER_OK);
+    CHECK_INT(model_items_claim(f->ts.st, f->job.id, max, now, out, n), CINDER_OK);
 }
 
 /* Adds the pending items a, b and c, without a limit. */
 static void add_abc(fixture_t *f, int64_t now)
 {
-    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
+    model_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
                              {"https://ex.com/b", "b", 0, NULL},
                              {"https://ex.com/c", "c", 0, NULL}};
-    CHECK_INT(store_items_add(f->ts.st, f->job.id, in, 3, -1, now, NULL), CINDER_OK);
+    CHECK_INT(model_items_add(f->ts.st, f->job.id, in, 3, -1, now, NULL), CINDER_OK);
 }
 
 /* Sets up a job with the items a, b and c and claims the first k of them into it. */
@@ -78,7 +81,7 @@ TEST(items_admission_respects_limit_dedupe_and_skips)
 {
     fixture_t f;
     REQUIRE(setup(&f));
-    store_item_new_t in[] = {
+    model_item_new_t in[] = {
         {"https://ex.com/", "ex.com/", 0, NULL},
         {"https://ex.com/a", "ex.com/a", 1, NULL},
         {"https://ex.com/a/", "ex.com/a", 1, NULL}, /* same key: ignored */
@@ -89,13 +92,13 @@ TEST(items_admission_respects_limit_dedupe_and_skips)
     };
     size_t admitted = 0;
     int64_t now = clock_wall_ms();
-    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 7, 3, now, &admitted), CINDER_OK);
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, in, 7, 3, now, &admitted), CINDER_OK);
     CHECK_INT(admitted, 3);
     store_job_t j = job_now(&f);
     CHECK_INT(j.admitted, 3);
     store_job_cleanup(&j);
     /* c comes back when offered again: still over the limit; a robots URL stays skipped */
-    CHECK_INT(store_items_add(f.ts.st, f.job.id, in + 5, 1, 3, now, &admitted), CINDER_OK);
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, in + 5, 1, 3, now, &admitted), CINDER_OK);
     CHECK_INT(admitted, 0);
     store_item_error_t *errs = NULL;
     size_t ne = 0;
@@ -114,10 +117,10 @@ TEST(items_claim_finish_retry_and_documents_in_finish_order)
     fixture_t f;
     REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    store_item_new_t in[] = {{"https://ex.com/", "k0", 0, NULL},
+    model_item_new_t in[] = {{"https://ex.com/", "k0", 0, NULL},
                              {"https://ex.com/1", "k1", 1, NULL},
                              {"https://ex.com/2", "k2", 1, NULL}};
-    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 3, 5, now, NULL), CINDER_OK);
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, in, 3, 5, now, NULL), CINDER_OK);
     store_item_t it[8];
     size_t n = 0;
     claim(&f, 2, now, it, &n);
@@ -127,21 +130,21 @@ TEST(items_claim_finish_retry_and_documents_in_finish_order)
     CHECK_INT(it[0].attempts, 0);
     CHECK_INT(it[1].seq, 1);
     /* item 1 finishes first: its document is number 0 */
-    store_item_new_t found[] = {{"https://ex.com/3", "k3", 2, NULL},
+    model_item_new_t found[] = {{"https://ex.com/3", "k3", 2, NULL},
                                 {"https://ex.com/2", "k2", 2, NULL},
                                 {"https://ex.com/4", "k4", 2, NULL},
                                 {"https://ex.com/5", "k5", 2, NULL}};
-    store_item_result_t r1 = {.seq = 1,
+    model_item_result_t r1 = {.seq = 1,
                               .status = ITEM_SUCCEEDED,
                               .http_status = 200,
                               .doc = "{\"n\":1}",
                               .doc_len = 7,
                               .found = found,
                               .n_found = 4};
-    store_item_result_t r0 = {.seq = 0, .status = ITEM_PENDING, .not_before_ms = now + 1000};
-    store_item_result_t batch[] = {r1, r0};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, batch, 2, 5, now), CINDER_OK);
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r1, 1, 5, now), CINDER_OK); /* duplicate */
+    model_item_result_t r0 = {.seq = 0, .status = ITEM_PENDING, .not_before_ms = now + 1000};
+    model_item_result_t batch[] = {r1, r0};
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, batch, 2, 5, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &r1, 1, 5, now), CINDER_OK); /* duplicate */
     release(it, n);
     store_job_t j = job_now(&f);
     CHECK_INT(j.completed, 1); /* the duplicate outcome stored nothing */
@@ -159,12 +162,12 @@ TEST(items_claim_finish_retry_and_documents_in_finish_order)
     REQUIRE(n == 1); /* the retried item 0, once due */
     CHECK_INT(it[0].seq, 0);
     CHECK_INT(it[0].attempts, 1);
-    store_item_result_t fail = {.seq = 0,
+    model_item_result_t fail = {.seq = 0,
                                 .status = ITEM_FAILED,
                                 .reason = "http_error",
                                 .error = "HTTP 500",
                                 .http_status = 500};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &fail, 1, 5, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &fail, 1, 5, now), CINDER_OK);
     release(it, n);
     j = job_now(&f);
     CHECK_INT(j.failed, 1);
@@ -184,8 +187,8 @@ TEST(items_docs_page_skip_limit_and_byte_budget)
     big[sizeof big - 1] = '\0';
     for (int i = 0; i < 5; i++) {
         snprintf(keys[i], sizeof keys[i], "k%d", i);
-        store_item_new_t in = {keys[i], keys[i], 0, NULL};
-        CHECK_INT(store_items_add(f.ts.st, f.job.id, &in, 1, -1, now, NULL), CINDER_OK);
+        model_item_new_t in = {keys[i], keys[i], 0, NULL};
+        CHECK_INT(model_items_add(f.ts.st, f.job.id, &in, 1, -1, now, NULL), CINDER_OK);
     }
     store_item_t it[5];
     size_t n = 0;
@@ -194,11 +197,11 @@ TEST(items_docs_page_skip_limit_and_byte_budget)
     for (int i = 0; i < 5; i++) {
         char doc[16];
         snprintf(doc, sizeof doc, "{\"i\":%d}", i);
-        store_item_result_t r = {.seq = it[i].seq,
+        model_item_result_t r = {.seq = it[i].seq,
                                  .status = ITEM_SUCCEEDED,
                                  .doc = i == 2 ? big : doc,
                                  .doc_len = i == 2 ? strlen(big) : strlen(doc)};
-        CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
+        CHECK_INT(model_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
     }
     release(it, n);
     char **docs = NULL;
@@ -234,10 +237,10 @@ TEST(items_cancel_recover_and_persistence)
     store_item_t it[3];
     size_t n = 1;
     REQUIRE(setup_claimed(&f, now, n, it));
-    store_cancel_t cancelled = {0};
-    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancelled), CINDER_OK);
+    model_cancel_t cancelled = {0};
+    CHECK_INT(model_job_cancel(f.ts.st, f.job.id, now, &cancelled), CINDER_OK);
     CHECK_INT(cancelled.cancelled, 2);
-    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &cancelled), CINDER_E_ALREADY_TERMINAL);
+    CHECK_INT(model_job_cancel(f.ts.st, f.job.id, now, &cancelled), CINDER_E_ALREADY_TERMINAL);
     store_job_t j = job_now(&f);
     CHECK_INT(j.status, JOB_CANCELLED);
     CHECK_INT(j.cancelled, 2);
@@ -247,33 +250,33 @@ TEST(items_cancel_recover_and_persistence)
     claim(&f, 5, now, it + 1, &none);
     CHECK_INT(none, 0); /* nothing left to fetch */
     /* the running item finishes after the cancel: kept, but its links are not admitted */
-    store_item_new_t found = {"https://ex.com/new", "new", 1, NULL};
-    store_item_result_t r = {.seq = it[0].seq,
+    model_item_new_t found = {"https://ex.com/new", "new", 1, NULL};
+    model_item_result_t r = {.seq = it[0].seq,
                              .status = ITEM_SUCCEEDED,
                              .doc = "{}",
                              .doc_len = 2,
                              .found = &found,
                              .n_found = 1};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
     release(it, n);
     j = job_now(&f);
     CHECK_INT(j.completed, 1);
     CHECK_INT(j.admitted, 3);
     store_job_cleanup(&j);
-    CHECK_INT(store_job_cancel(f.ts.st, "123e4567-e89b-42d3-a456-426614174000", now, &cancelled),
+    CHECK_INT(model_job_cancel(f.ts.st, "123e4567-e89b-42d3-a456-426614174000", now, &cancelled),
               CINDER_E_NOT_FOUND);
 
     /* a second job with a running item survives a restart as pending */
     fixture_t g = f;
     uuid_generate_v4(g.job.id);
-    CHECK_INT(store_job_create(g.ts.st, &g.job), CINDER_OK);
+    CHECK_INT(model_job_create(g.ts.st, &g.job), CINDER_OK);
     add_abc(&g, now);
     claim(&g, 2, now, it, &n);
     release(it, n);
     REQUIRE(test_store_reopen(&f.ts));
     g.ts.st = f.ts.st;
     int64_t reset = 0;
-    CHECK_INT(store_items_recover(f.ts.st, &reset), CINDER_OK);
+    CHECK_INT(model_items_recover(f.ts.st, &reset), CINDER_OK);
     CHECK_INT(reset, 2);
     claim(&g, 5, now, it, &n);
     CHECK_INT(n, 3);
@@ -287,19 +290,19 @@ TEST(items_skipped_after_claim_frees_its_budget_slot)
     fixture_t f;
     REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    store_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
+    model_item_new_t in[] = {{"https://ex.com/a", "a", 0, NULL},
                              {"https://ex.com/b", "b", 0, NULL}};
-    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 2, 2, now, NULL), CINDER_OK);
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, in, 2, 2, now, NULL), CINDER_OK);
     store_item_t it[2];
     size_t n = 0;
     claim(&f, 1, now, it, &n);
     REQUIRE(n == 1);
-    store_item_result_t skip = {.seq = it[0].seq, .status = ITEM_SKIPPED, .reason = "robots"};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &skip, 1, 2, now), CINDER_OK);
+    model_item_result_t skip = {.seq = it[0].seq, .status = ITEM_SKIPPED, .reason = "robots"};
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &skip, 1, 2, now), CINDER_OK);
     release(it, n);
-    store_item_new_t more = {"https://ex.com/c", "c", 0, NULL};
+    model_item_new_t more = {"https://ex.com/c", "c", 0, NULL};
     size_t admitted = 0;
-    CHECK_INT(store_items_add(f.ts.st, f.job.id, &more, 1, 2, now, &admitted), CINDER_OK);
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, &more, 1, 2, now, &admitted), CINDER_OK);
     CHECK_INT(admitted, 1);
     store_item_error_t *e = NULL;
     size_t ne = 0;
@@ -319,14 +322,14 @@ TEST(items_cancel_takes_claimed_items_that_never_started)
     REQUIRE(setup_claimed(&f, now, n, it));
     /* it[1] waits for a host slot: cancelled with the pending item; it[0] is being fetched */
     int64_t waiting[] = {it[1].seq, 999};
-    store_cancel_t c = {.unstarted = waiting, .n_unstarted = 2};
-    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &c), CINDER_OK);
+    model_cancel_t c = {.unstarted = waiting, .n_unstarted = 2};
+    CHECK_INT(model_job_cancel(f.ts.st, f.job.id, now, &c), CINDER_OK);
     CHECK_INT(c.cancelled, 2);
     /* its later outcome is stale and ignored; the fetched one still completes */
-    store_item_result_t r[] = {
+    model_item_result_t r[] = {
         {.seq = it[1].seq, .status = ITEM_SKIPPED, .reason = "cancelled"},
         {.seq = it[0].seq, .status = ITEM_SUCCEEDED, .doc = "{}", .doc_len = 2}};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
     release(it, n);
     store_job_t j = job_now(&f);
     CHECK_INT(j.cancelled, 2);
@@ -344,13 +347,13 @@ TEST(items_a_retry_after_the_cancel_is_cancelled_not_left_pending)
     store_item_t it[2];
     size_t n = 2;
     REQUIRE(setup_claimed(&f, now, n, it));
-    store_cancel_t c = {0};
-    CHECK_INT(store_job_cancel(f.ts.st, f.job.id, now, &c), CINDER_OK);
+    model_cancel_t c = {0};
+    CHECK_INT(model_job_cancel(f.ts.st, f.job.id, now, &c), CINDER_OK);
     CHECK_INT(c.cancelled, 1);
     /* it[0] answered 429 (retry later), it[1] was cut short by a shutdown */
-    store_item_result_t r[] = {{.seq = it[0].seq, .status = ITEM_PENDING, .not_before_ms = now},
+    model_item_result_t r[] = {{.seq = it[0].seq, .status = ITEM_PENDING, .not_before_ms = now},
                                {.seq = it[1].seq, .status = ITEM_PENDING}};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, r, 2, -1, now), CINDER_OK);
     release(it, n);
     store_job_t j = job_now(&f);
     CHECK_INT(j.cancelled, 3);
@@ -373,33 +376,33 @@ TEST(items_redirect_targets_are_locked_and_never_stored_twice)
     fixture_t f;
     REQUIRE(setup(&f));
     int64_t now = clock_wall_ms();
-    store_item_new_t in[] = {{"https://ex.com/moved", "moved", 0, NULL},
+    model_item_new_t in[] = {{"https://ex.com/moved", "moved", 0, NULL},
                              {"https://ex.com/target", "target", 0, NULL},
                              {"https://ex.com/old", "old", 0, NULL}};
-    CHECK_INT(store_items_add(f.ts.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, in, 3, -1, now, NULL), CINDER_OK);
     store_item_t it[3];
     size_t n = 0;
     claim(&f, 1, now, it, &n); /* "moved" redirects to "target", which is still pending */
-    store_item_result_t r = {.seq = it[0].seq,
+    model_item_result_t r = {.seq = it[0].seq,
                              .status = ITEM_SUCCEEDED,
                              .doc = "{}",
                              .doc_len = 2,
                              .final_url = "https://ex.com/target",
                              .final_key = "target"};
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &r, 1, -1, now), CINDER_OK);
     release(it, n);
     claim(&f, 5, now, it, &n);
     REQUIRE(n == 1); /* "target" was dropped; only "old" is left */
     CHECK_STR(it[0].url, "https://ex.com/old");
     /* "old" also redirects to "target", whose document exists: a duplicate, not stored */
-    store_item_result_t r2 = {.seq = it[0].seq,
+    model_item_result_t r2 = {.seq = it[0].seq,
                               .status = ITEM_SUCCEEDED,
                               .doc = "{}",
                               .doc_len = 2,
                               .final_url = "https://ex.com/target",
                               .final_key = "moved"};
     r2.final_key = "target";
-    CHECK_INT(store_items_finish(f.ts.st, f.job.id, &r2, 1, -1, now), CINDER_OK);
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &r2, 1, -1, now), CINDER_OK);
     release(it, n);
     store_job_t j = job_now(&f);
     CHECK_INT(j.completed, 1);
