@@ -5,9 +5,15 @@
  * claims due items from the store and submits their fetches; fetch callbacks (fetch thread) hand
  * pages to the worker pool; workers build each page's outcome and queue it on the done list
  * (mutex) and signal. The scheduler commits all queued outcomes in one store transaction (group
- * commit), then schedules again. crawler_cancel takes the same mutex as claiming+submitting, so
- * once it returns no new fetch of that crawl can start. A crawl's cjob_t is freed only by the
- * scheduler and only when none of its pages is in flight.
+ * commit), then schedules again. No store I/O runs under the crawler mutex: the scheduler
+ * releases it while it commits, claims and asks whether idle crawls are done (it alone starts
+ * pages and frees crawls, so what it looked at stays put). crawler_cancel marks the crawl
+ * cancelled under the mutex before it writes the cancel, and every fetch starts under the mutex
+ * after checking that mark, so once it returns no new fetch of that crawl can start (it waits
+ * for a claim in progress to become pages, so that every claimed, unstarted page is cancelled
+ * and refunded with the cancel); a crawl
+ * being cancelled is not freed until its cancel is written. A crawl's cjob_t is freed only by
+ * the scheduler and only when none of its pages is in flight.
  *
  * Job kinds: the crawler knows none. Each scheduled job carries the hooks its kind supplies
  * (crawl_hooks_t, bound by jobs/ when the job is scheduled or resumed): a page processor run on
@@ -180,16 +186,18 @@ static bool past_deadline(const cjob_t *j)
     return j->opts.deadline_ms > 0 && clock_wall_ms() >= j->opts.deadline_ms;
 }
 
-/* Claims due items of j and starts their fetches. Caller holds c->mu. */
-static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
+/* The items j may claim now. Caller holds c->mu. */
+static int free_slots(const cjob_t *j, int64_t now)
 {
-    int slots = concurrency(j) - j->running;
-    if (j->cancelled || slots <= 0 || now < j->next_start_ms)
-        return;
-    store_item_t items[MAX_CONCURRENCY];
-    size_t n = 0;
-    if (model_items_claim(c->st, j->id, (size_t)slots, clock_wall_ms(), items, &n) != CINDER_OK)
-        return;
+    if (j->cancelled || now < j->next_start_ms)
+        return 0;
+    return concurrency(j) - j->running;
+}
+
+/* Starts the pages of items[0..n), claimed for j: their fetches, or at once their outcome when
+ * the crawl was cancelled or its deadline passed while they were claimed. Caller holds c->mu. */
+static void start_claimed(crawler_t *c, cjob_t *j, store_item_t *items, size_t n, int64_t now)
+{
     bool late = past_deadline(j);
     for (size_t i = 0; i < n; i++) {
         page_t *p = xcalloc(1, sizeof *p);
@@ -199,13 +207,58 @@ static void dispatch(crawler_t *c, cjob_t *j, int64_t now)
         p->item = items[i];
         j->running++;
         c->inflight++;
-        if (late)
+        if (j->cancelled)
+            crawl_page_cancelled(c, p);
+        else if (late)
             crawl_page_skip(c, p, "deadline");
         else
             crawl_robots_route(c, j, p);
     }
     if (n && j->opts.delay_ms > 0)
         j->next_start_ms = now + j->opts.delay_ms;
+}
+
+/* A job's claim of one scheduler turn. */
+typedef struct {
+    cjob_t *j;
+    int slots;
+    store_item_t *items;
+    size_t n;
+} claim_t;
+
+/* Claims due items of every job with free slots and starts their fetches. Caller holds c->mu;
+ * it is released while the store claims (only the scheduler thread claims, starts pages and
+ * frees jobs, so the jobs and their free slots stay as they were). */
+static void dispatch(crawler_t *c, int64_t now)
+{
+    size_t n = 0, cap = 0;
+    claim_t *cl = NULL;
+    for (cjob_t *j = c->jobs; j; j = j->next) {
+        int slots = free_slots(j, now);
+        if (slots <= 0)
+            continue;
+        if (n == cap)
+            cl = xrealloc(cl, (cap = cap ? cap * 2 : 8) * sizeof *cl);
+        cl[n++] = (claim_t){j, slots, NULL, 0};
+    }
+    if (!n)
+        return;
+    c->claiming = true;
+    pthread_mutex_unlock(&c->mu);
+    for (size_t i = 0; i < n; i++) {
+        cl[i].items = xcalloc((size_t)cl[i].slots, sizeof *cl[i].items);
+        if (model_items_claim(c->st, cl[i].j->id, (size_t)cl[i].slots, clock_wall_ms(), cl[i].items,
+                              &cl[i].n) != CINDER_OK)
+            cl[i].n = 0;
+    }
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < n; i++) {
+        start_claimed(c, cl[i].j, cl[i].items, cl[i].n, now);
+        free(cl[i].items);
+    }
+    c->claiming = false;
+    pthread_cond_broadcast(&c->claimed);
+    free(cl);
 }
 
 /* ---- group commit -------------------------------------------------------- */
@@ -259,7 +312,8 @@ static void commit_done(crawler_t *c, page_t *done)
 
 /* ---- completion ---------------------------------------------------------- */
 
-/* True when an idle, uncancelled crawl has nothing outstanding; then records it completed. */
+/* True when an idle, uncancelled crawl has nothing outstanding; then records it completed.
+ * Store I/O: called without c->mu. */
 static bool finish_if_done(crawler_t *c, cjob_t *j)
 {
     store_job_t job;
@@ -278,22 +332,52 @@ static bool finish_if_done(crawler_t *c, cjob_t *j)
         if (rc == CINDER_OK && !j->opts.interactive)
             log_info("crawl %s completed: %lld documents, %lld failed", j->id,
                      (long long)job.completed, (long long)job.failed);
-        terminal = true;
+        terminal = rc != CINDER_E_AGAIN; /* AGAIN: items were re-queued meanwhile (a retry) */
     }
     store_job_cleanup(&job);
     return terminal;
 }
 
-/* Drops crawls that are finished or cancelled and have nothing in flight (pages, sitemaps,
- * robots.txt: their callbacks point at the crawl). Caller holds c->mu. */
+/* True when nothing of j is in flight (pages, sitemaps, robots.txt: their callbacks point at
+ * the crawl) and no cancel of it is being written. Caller holds c->mu. */
+static bool idle(const cjob_t *j)
+{
+    return j->running == 0 && j->sitemaps_pending == 0 && !crawl_robots_fetching(j) &&
+           j->cancelling == 0;
+}
+
+/* True when j has read its start (sitemaps) and may be done once idle. */
+static bool kickoff_done(const cjob_t *j)
+{
+    return j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started || past_deadline(j);
+}
+
+/* Drops crawls that are finished or cancelled and idle. Caller holds c->mu; it is released
+ * while the store is asked which idle crawls are done (only the scheduler starts work for a
+ * crawl or frees it, so an idle crawl stays idle unless a cancel begins, which is looked at
+ * again before freeing). */
 static void reap(crawler_t *c)
 {
+    size_t n = 0, cap = 0;
+    cjob_t **done = NULL;
+    for (cjob_t *j = c->jobs; j; j = j->next) {
+        j->reapable = idle(j) && (j->cancelled || kickoff_done(j));
+        if (j->reapable && !j->cancelled) {
+            if (n == cap)
+                done = xrealloc(done, (cap = cap ? cap * 2 : 8) * sizeof *done);
+            done[n++] = j;
+        }
+    }
+    if (n) {
+        pthread_mutex_unlock(&c->mu);
+        for (size_t i = 0; i < n; i++)
+            done[i]->reapable = finish_if_done(c, done[i]);
+        pthread_mutex_lock(&c->mu);
+    }
+    free(done);
     for (cjob_t **jp = &c->jobs; *jp;) {
         cjob_t *j = *jp;
-        bool kickoff_done =
-            j->opts.sitemap == CRAWL_SITEMAP_SKIP || j->kickoff_started || past_deadline(j);
-        if (j->running == 0 && j->sitemaps_pending == 0 && !crawl_robots_fetching(j) &&
-            (j->cancelled || (kickoff_done && finish_if_done(c, j)))) {
+        if (j->reapable && idle(j)) {
             *jp = j->next;
             cjob_free(j);
             continue;
@@ -358,8 +442,8 @@ static void *scheduler_main(void *arg)
             crawl_robots_tick(c, j, now);
             release_held(c, j);
             crawl_sitemaps_kickoff(c, j);
-            dispatch(c, j, now);
         }
+        dispatch(c, now);
         reap(c);
         if (!worked)
             wait_a_little(c);
@@ -381,6 +465,15 @@ void crawl_page_done(page_t *p)
 /* ---- jobs ---------------------------------------------------------------- */
 
 static cjob_t *resume_one(crawler_t *c, const char *id);
+
+/* The scheduled job id, or NULL. Caller holds c->mu. */
+static cjob_t *find_job(crawler_t *c, const char *id)
+{
+    cjob_t *j = c->jobs;
+    while (j && strcmp(j->id, id) != 0)
+        j = j->next;
+    return j;
+}
 
 /* Offers urls[0..n) to job id's frontier under limit, keyed with kopts; *admitted (may be
  * NULL) receives how many were new. */
@@ -460,9 +553,7 @@ cinder_err crawler_append(crawler_t *c, const char *id, const char *const *urls,
 {
     urlkey_opts_t kopts = {0};
     pthread_mutex_lock(&c->mu);
-    cjob_t *j = c->jobs;
-    while (j && strcmp(j->id, id) != 0)
-        j = j->next;
+    cjob_t *j = find_job(c, id);
     bool open = j && j->opts.batch && !j->cancelled;
     if (open)
         kopts = j->kopts;
@@ -491,47 +582,91 @@ static size_t unstarted_seqs(const cjob_t *j, int64_t *seqs)
     return n;
 }
 
+/* Marks scheduled job id cancelled (no fetch of it starts from now on) and kept (not freed
+ * until end_cancel); returns it, or NULL, with the items of its unstarted pages in
+ * out->unstarted (heap; the caller frees it). */
+static cjob_t *begin_cancel(crawler_t *c, const char *id, model_cancel_t *out, bool *was)
+{
+    pthread_mutex_lock(&c->mu);
+    while (c->claiming) /* items claimed just now become pages first: then they are counted */
+        pthread_cond_wait(&c->claimed, &c->mu);
+    cjob_t *j = find_job(c, id);
+    int64_t *unstarted = NULL;
+    out->n_unstarted = j ? unstarted_seqs(j, NULL) : 0;
+    if (out->n_unstarted) {
+        unstarted = xcalloc(out->n_unstarted, sizeof *unstarted);
+        unstarted_seqs(j, unstarted);
+    }
+    out->unstarted = unstarted;
+    *was = j && j->cancelled;
+    if (j) {
+        j->cancelled = true;
+        j->cancelling++;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return j;
+}
+
+/* Lets go of j after its cancel was written with outcome rc: when the store could not write it
+ * (the job still runs there), j runs on. */
+static void end_cancel(crawler_t *c, cjob_t *j, bool was, cinder_err rc)
+{
+    pthread_mutex_lock(&c->mu);
+    if (j) {
+        j->cancelling--;
+        if (rc && rc != CINDER_E_ALREADY_TERMINAL && rc != CINDER_E_NOT_FOUND &&
+            rc != CINDER_E_EXPIRED && !was) {
+            log_error("crawl %s: the cancel could not be recorded; the crawl goes on", j->id);
+            j->cancelled = false;
+        }
+    }
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
 cinder_err crawler_cancel(crawler_t *c, const char *id, model_cancel_t *out)
 {
     model_cancel_t local = {0};
     if (!out)
         out = &local;
-    pthread_mutex_lock(&c->mu);
-    cjob_t *j = c->jobs;
-    while (j && strcmp(j->id, id) != 0)
-        j = j->next;
-    out->n_unstarted = j ? unstarted_seqs(j, NULL) : 0;
-    int64_t *unstarted = out->n_unstarted ? xcalloc(out->n_unstarted, sizeof *unstarted) : NULL;
-    if (unstarted)
-        unstarted_seqs(j, unstarted);
-    out->unstarted = unstarted;
+    bool was = false;
+    cjob_t *j = begin_cancel(c, id, out, &was);
     cinder_err rc = model_job_cancel(c->st, id, clock_wall_ms(), out);
+    free((int64_t *)out->unstarted);
     out->unstarted = NULL;
     out->n_unstarted = 0;
-    free(unstarted);
-    if (j && !rc)
-        j->cancelled = true;
-    pthread_cond_signal(&c->cv);
-    pthread_mutex_unlock(&c->mu);
+    end_cancel(c, j, was, rc);
     return rc;
+}
+
+/* Links j into the scheduler unless a job with its id is scheduled already or the crawler is
+ * stopping; frees it then. */
+static void link_unless_scheduled(crawler_t *c, cjob_t *j)
+{
+    pthread_mutex_lock(&c->mu);
+    bool link = !c->stopping && !find_job(c, j->id);
+    if (link) {
+        j->next = c->jobs;
+        c->jobs = j;
+        pthread_cond_signal(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (!link)
+        cjob_free(j);
 }
 
 cinder_err crawler_retry(crawler_t *c, const char *id, int64_t *retried)
 {
-    pthread_mutex_lock(&c->mu);
     cinder_err rc = model_items_retry(c->st, id, clock_wall_ms(), retried);
-    cjob_t *j = c->jobs;
-    while (j && strcmp(j->id, id) != 0)
-        j = j->next;
-    if (!rc && *retried > 0 && !j) { /* it had ended: schedule it again */
-        j = resume_one(c, id);       /* store reads under c->mu: a retry is rare */
-        if (j) {
-            j->next = c->jobs;
-            c->jobs = j;
-        }
-    }
+    if (rc || *retried == 0)
+        return rc;
+    pthread_mutex_lock(&c->mu);
+    bool scheduled = find_job(c, id) != NULL; /* it will claim the re-queued items */
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
+    cjob_t *j = scheduled ? NULL : resume_one(c, id); /* it had ended: schedule it again */
+    if (j)
+        link_unless_scheduled(c, j);
     return rc;
 }
 
@@ -622,6 +757,7 @@ cinder_err crawler_new(store_t *st, fetcher_t *f, pool_t *pool, int host_connect
     c->bind_ctx = ctx;
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
+    pthread_cond_init(&c->claimed, NULL);
     resume_all(c);
     c->started = pthread_create(&c->thread, NULL, scheduler_main, c) == 0;
     if (c->started)
@@ -681,5 +817,6 @@ void crawler_free(crawler_t *c)
     hostgate_free(c->interactive_gate);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
+    pthread_cond_destroy(&c->claimed);
     free(c);
 }

@@ -41,6 +41,8 @@ typedef struct cjob {
      * mutex (crawl_page_may_discover: a cancelled crawl discovers no more links),
      * hence atomic. */
     atomic_bool cancelled;
+    int cancelling;        /* cancels being written: the job is not freed meanwhile */
+    bool reapable;         /* reap: ended and idle (scheduler only) */
     int64_t next_start_ms; /* pacing for `delay` */
     host_t *hosts;         /* guarded by the crawler mutex; most recently used first */
     int n_hosts;
@@ -99,6 +101,8 @@ struct crawler {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stopping;
+    bool claiming;          /* the scheduler claims items with mu released (dispatch) */
+    pthread_cond_t claimed; /* signalled when a claim's pages are started */
     cjob_t *jobs;
     page_t *done;            /* outcomes waiting for the next group commit */
     smbatch_t *sitemap_done; /* sitemap URLs waiting to be admitted */
