@@ -27,6 +27,7 @@ TEST_PKGS=(
   nghttp2-server            # nghttpd: an HTTP/2 server for the HTTP/2 test
   nginx-light               # bench/crawl.sh: serves the generated site on loopback
   wget2                     # bench/crawl.sh: the crawler cinder is compared with
+  postgresql-doc-15         # bench/crawl.sh: a real documentation site (the PostgreSQL manual)
   time                      # /usr/bin/time: CPU seconds and peak RSS in the benchmarks
 )
 

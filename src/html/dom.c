@@ -274,17 +274,20 @@ const char *dom_attr_value(const dom_attr_t *a, size_t *len)
     return s;
 }
 
+/* Replaced attributes and removed nodes are unlinked, never freed one by one: MyHTML files each
+ * freed string in a per-tree list sorted by size that every later free and allocation walks, so
+ * freeing k of them costs O(k^2). Their memory goes back with the whole tree (dom_doc_free). */
 void dom_attr_set(dom_node_t *n, const char *key, const char *value, size_t value_len)
 {
     myhtml_tree_attr_t *old = myhtml_attribute_by_key(NODE(n), key, strlen(key));
     if (old)
-        myhtml_attribute_delete(NODE(n)->tree, NODE(n), old);
+        myhtml_attribute_remove(NODE(n), old);
     myhtml_attribute_add(NODE(n), key, strlen(key), value, value_len, MyENCODING_UTF_8);
 }
 
 void dom_remove(dom_node_t *n)
 {
-    myhtml_node_delete_recursive(NODE(n));
+    myhtml_node_remove(NODE(n));
 }
 
 cinder_err dom_text_content(const dom_node_t *n, buf_t *out)

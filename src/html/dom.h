@@ -8,7 +8,7 @@
  *
  * Input must be UTF-8 (see html/charset.h). Text and attribute values are
  * returned decoded (character references resolved), as pointers into the
- * document: valid until the node is removed or the document freed.
+ * document: valid until the document is freed (or, for an attribute, replaced by dom_attr_set).
  */
 #ifndef CINDER_HTML_DOM_H
 #define CINDER_HTML_DOM_H
@@ -107,7 +107,8 @@ const char *dom_attr_value(const dom_attr_t *a, size_t *len);
 /* Sets (adds or replaces) an attribute. */
 void dom_attr_set(dom_node_t *n, const char *key, const char *value, size_t value_len);
 
-/* Detaches n and its subtree from the tree and frees it. */
+/* Detaches n and its subtree from the tree. Their memory is released with the document (no
+ * per-node free: see dom.c), so n stays readable until dom_doc_free. */
 void dom_remove(dom_node_t *n);
 
 /* Appends all text under n (text nodes only, in document order) to out. */

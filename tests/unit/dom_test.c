@@ -54,3 +54,39 @@ TEST(dom_unknown_tag_and_walk)
     CHECK(len == 7 && memcmp(name, "picture", 7) == 0);
     dom_doc_free(doc);
 }
+
+/* A removed subtree is detached, not freed: it stays readable until the document is freed, and
+ * the thread's reused tree parses the next document cleanly after many removals. */
+TEST(dom_remove_detaches_and_tree_is_reused)
+{
+    buf_t html;
+    buf_init(&html, 0);
+    REQUIRE(buf_puts(&html, "<nav>") == CINDER_OK);
+    for (int i = 0; i < 2000; i++)
+        REQUIRE(buf_printf(&html, "<a class=c%d href=/p/%d>link %d</a>", i, i, i) == CINDER_OK);
+    REQUIRE(buf_puts(&html, "</nav><p id=keep>text</p>") == CINDER_OK);
+    dom_doc_t *doc = dom_parse(buf_str(&html), html.len);
+    REQUIRE(doc);
+    dom_node_t *nav = dom_first_child(dom_body(doc));
+    dom_node_t *a = dom_first_child(nav);
+    for (dom_node_t *n = a, *next; n; n = next) {
+        next = dom_next(n);
+        dom_remove(n);
+    }
+    dom_remove(nav);
+    CHECK(dom_parent(nav) == NULL);
+    CHECK_INT(dom_tag_of(dom_first_child(dom_body(doc))), DOM_TAG_P);
+    CHECK_STR(dom_attr(a, "href", NULL), "/p/0");
+    dom_attr_set(a, "href", "https://x.test/p/0", strlen("https://x.test/p/0"));
+    CHECK_STR(dom_attr(a, "href", NULL), "https://x.test/p/0");
+    CHECK(dom_attr_next(dom_attr_first(a)) != NULL);
+    CHECK(dom_attr_next(dom_attr_next(dom_attr_first(a))) == NULL);
+    dom_doc_free(doc);
+    doc = dom_parse("<p>again</p>", 12);
+    REQUIRE(doc);
+    buf_reset(&html);
+    CHECK_INT(dom_serialize(dom_body(doc), &html), CINDER_OK);
+    CHECK_STR(buf_str(&html), "<body><p>again</p></body>");
+    buf_cleanup(&html);
+    dom_doc_free(doc);
+}

@@ -166,7 +166,7 @@ static void check_golden(const char *name)
     size_t len;
     snprintf(path, sizeof path, GOLDEN_DIR "%s.html", name);
     char *html = test_read_file(path, &len);
-    md_options_t opt;
+    md_options_t opt = {0};
     golden_options(html, &opt, base, sizeof base);
     char *got = convert(html, len, &opt);
     snprintf(path, sizeof path, GOLDEN_DIR "%s.md", name);
