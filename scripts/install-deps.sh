@@ -28,6 +28,7 @@ TEST_PKGS=(
   nginx-light               # bench/crawl.sh: serves the generated site on loopback
   wget2                     # bench/crawl.sh: the crawler cinder is compared with
   postgresql-doc-15         # bench/crawl.sh: a real documentation site (the PostgreSQL manual)
+  python3.11-doc            # bench/crawl.sh: a real documentation site of larger pages (the Python manual)
   time                      # /usr/bin/time: CPU seconds and peak RSS in the benchmarks
 )
 

@@ -39,6 +39,7 @@
 #include "api/router.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/json_out.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -189,12 +190,14 @@ void api_reply_text(api_req_t *r, unsigned status, const char *ctype, const char
 
 void api_reply_json(api_req_t *r, unsigned status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    size_t len = 0;
+    char *text = json_out_compact(body, &len);
     json_decref(body);
-    if (!text)
+    if (!text) {
         text = xstrdup("{\"success\":false,\"error\":\"response could not be encoded\"}");
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        len = strlen(text);
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     reply(r, status, resp);
 }

@@ -13,6 +13,7 @@
 #include "crawl/crawler_int.h"
 #include "html/pipeline.h"
 #include "util/clock.h"
+#include "util/json_out.h"
 #include "util/mem.h"
 #include "util/uuid.h"
 
@@ -197,7 +198,7 @@ static void build_document(page_t *p)
         j->hooks.document(doc, j->hooks.ud);
     if (j->opts.on_document)
         j->opts.on_document(doc, j->opts.on_document_ud);
-    char *text = j->opts.on_document ? xstrdup("{}") : json_dumps(doc, JSON_COMPACT);
+    char *text = j->opts.on_document ? xstrdup("{}") : json_out_compact(doc, NULL);
     json_decref(doc);
     crawl_page_succeed(p, text);
 }

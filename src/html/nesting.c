@@ -1,5 +1,8 @@
 #include "html/nesting.h"
 
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -14,29 +17,67 @@ typedef struct {
 } scan_t;
 
 /* Elements that never hold children, or whose end tag is optional (neutral: they do not add to
- * the depth estimate), and elements holding raw text (skipped to their end tag). Stored as
- * space-separated names with a space on each side, looked up by exact lower-case match. */
-static const char neutral_tags[] =
-    " area base br col embed hr img input link meta param source "
-    "track wbr p li dt dd option optgroup tr td th tbody thead tfoot "
-    "colgroup rb rt rp rtc html head body frame keygen image ";
-static const char rawtext_tags[] =
-    " script style textarea title xmp iframe noembed noframes noscript plaintext ";
+ * the depth estimate), and elements holding raw text (skipped to their end tag). Looked up by
+ * exact lower-case match, first by length (a tag is classified at every '<' of a page). */
+static const char *const neutral_tags[] = {
+    "area",  "base",  "br",       "col",      "embed", "hr",  "img", "input",
+    "link",  "meta",  "param",    "source",   "track", "wbr", "p",   "li",
+    "dt",    "dd",    "option",   "optgroup", "tr",    "td",  "th",  "tbody",
+    "thead", "tfoot", "colgroup", "rb",       "rt",    "rp",  "rtc", "html",
+    "head",  "body",  "frame",    "keygen",   "image", NULL};
+static const char *const rawtext_tags[] = {"script",   "style",     "textarea", "title",
+                                           "xmp",      "iframe",    "noembed",  "noframes",
+                                           "noscript", "plaintext", NULL};
 
 #define MAX_LISTED_NAME 10
+#define MAX_PER_LENGTH  12
 
-/* True when name (len bytes, any case) is one of the space-separated names of list. */
-static bool in_list(const char *name, size_t len, const char *list)
+/* A list of names as 16-byte keys grouped by length, built once from the string lists above. */
+typedef struct {
+    uint64_t key[MAX_LISTED_NAME + 1][MAX_PER_LENGTH][2];
+    int n[MAX_LISTED_NAME + 1];
+} name_set_t;
+
+static name_set_t neutral_set, rawtext_set;
+static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
+
+/* The 16-byte key of a name of at most MAX_LISTED_NAME characters, lower-cased (ASCII). */
+static void name_key(const char *name, size_t len, uint64_t out[2])
 {
-    if (len > MAX_LISTED_NAME)
-        return false;
-    char key[MAX_LISTED_NAME + 3];
-    key[0] = ' ';
+    char b[16] = {0};
     for (size_t i = 0; i < len; i++)
-        key[i + 1] = (char)(name[i] | 0x20); /* ASCII lower case; non-letters never match */
-    key[len + 1] = ' ';
-    key[len + 2] = '\0';
-    return strstr(list, key) != NULL;
+        b[i] = (char)(name[i] | 0x20); /* non-letters never match a listed name */
+    memcpy(out, b, sizeof b);
+}
+
+static void set_fill(name_set_t *set, const char *const *list)
+{
+    for (const char *const *t = list; *t; t++) {
+        size_t len = strlen(*t);
+        if (len > MAX_LISTED_NAME || set->n[len] == MAX_PER_LENGTH)
+            abort(); /* the lists above outgrew the set: raise MAX_PER_LENGTH */
+        name_key(*t, len, set->key[len][set->n[len]++]);
+    }
+}
+
+static void sets_init(void)
+{
+    set_fill(&neutral_set, neutral_tags);
+    set_fill(&rawtext_set, rawtext_tags);
+}
+
+/* True when name (len bytes, any case) is in set. */
+static bool in_list(const char *name, size_t len, const name_set_t *set)
+{
+    if (len == 0 || len > MAX_LISTED_NAME)
+        return false;
+    pthread_once(&sets_once, sets_init);
+    uint64_t k[2];
+    name_key(name, len, k);
+    for (int i = 0; i < set->n[len]; i++)
+        if (set->key[len][i][0] == k[0] && set->key[len][i][1] == k[1])
+            return true;
+    return false;
 }
 
 static bool is_alpha(char c)
@@ -100,11 +141,11 @@ static tag_kind classify(scan_t *sc, size_t *end, const char **name, size_t *nle
     *nlen = e - s;
     bool self_closing = false;
     *end = tag_end(p, n, i, &self_closing);
-    if (in_list(*name, *nlen, neutral_tags))
+    if (in_list(*name, *nlen, &neutral_set))
         return TAG_NEUTRAL;
     if (closing)
         return TAG_CLOSE;
-    if (in_list(*name, *nlen, rawtext_tags))
+    if (in_list(*name, *nlen, &rawtext_set))
         return TAG_RAWTEXT;
     return self_closing ? TAG_NEUTRAL : TAG_OPEN;
 }

@@ -161,7 +161,7 @@ static bool after_modifier(const char *s, size_t i)
 }
 
 /* The union of the kinds of the hint words found in s (one pass). */
-static unsigned hint_scan(const char *s, size_t len)
+static unsigned hint_scan_uncached(const char *s, size_t len)
 {
     unsigned kinds = 0;
     for (size_t i = 0; s && i < len; i++) {
@@ -180,6 +180,46 @@ static unsigned hint_scan(const char *s, size_t len)
     }
     return kinds & ~(unsigned)H_TOKEN;
 }
+
+/* Recent hint_scan results, per thread: a page repeats a few class values thousands of times
+ * (syntax highlighting, list items, table cells), and the scan tries every hint word at every
+ * character. Direct-mapped by a hash of the value; values longer than MEMO_VALUE are scanned
+ * each time. A pure function's cache: any page may reuse any entry. */
+#define MEMO_SLOTS 256
+#define MEMO_VALUE 40
+
+typedef struct {
+    uint8_t len; /* 0: empty slot */
+    uint8_t kinds;
+    char value[MEMO_VALUE];
+} memo_t;
+
+static _Thread_local memo_t memo[MEMO_SLOTS];
+
+static unsigned memo_slot(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h % MEMO_SLOTS;
+}
+
+/* hint_scan_uncached through the thread's memo. */
+static unsigned hint_scan(const char *s, size_t len)
+{
+    if (!s || len == 0 || len > MEMO_VALUE)
+        return hint_scan_uncached(s, len);
+    memo_t *m = &memo[memo_slot(s, len)];
+    if (m->len == len && memcmp(m->value, s, len) == 0)
+        return m->kinds;
+    unsigned kinds = hint_scan_uncached(s, len);
+    m->len = (uint8_t)len;
+    m->kinds = (uint8_t)kinds;
+    memcpy(m->value, s, len);
+    return kinds;
+}
+
+_Static_assert(H_TOKEN < 256, "hint kinds fit the memo's byte");
 
 static int hint_weight(unsigned kinds)
 {

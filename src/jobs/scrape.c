@@ -24,6 +24,7 @@
 #include "jobs/processor.h"
 #include "model/items.h"
 #include "page/page.h"
+#include "util/json_out.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/uuid.h"
@@ -162,7 +163,7 @@ static void scrape_page(page_ctx_t *p, void *ud)
         return;
     }
     sj->document = doc;
-    page_succeed(p, sj->zdr ? NULL : json_dumps(doc, JSON_COMPACT));
+    page_succeed(p, sj->zdr ? NULL : json_out_compact(doc, NULL));
 }
 
 static bool scrape_fetch_failed(page_ctx_t *p, void *ud)

@@ -1,0 +1,20 @@
+/*
+ * json_out: compact JSON text of a jansson value, byte for byte what json_dumps(v, JSON_COMPACT)
+ * writes (keys in insertion order, the same escapes and number forms), in one pass into one
+ * buffer: documents are mostly long strings (markdown, HTML), and this copies runs of bytes that
+ * need no escape instead of stepping through them one code point at a time.
+ */
+#ifndef CINDER_UTIL_JSON_OUT_H
+#define CINDER_UTIL_JSON_OUT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* The compact text of v (an object, array or any value); *len (may be NULL) receives its length.
+ * Heap memory the caller frees; NULL when v is NULL or nested deeper than JSON_OUT_MAX_DEPTH. */
+char *json_out_compact(const json_t *v, size_t *len);
+
+#define JSON_OUT_MAX_DEPTH 512
+
+#endif
