@@ -1,6 +1,7 @@
 #include "util/url.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -132,7 +133,19 @@ char *url_resolve(const char *base, const char *ref, size_t len)
 
 /* ---- resolver ---------------------------------------------------------------------------- */
 
+/* One remembered resolution: a page repeats its references (navigation, the same link in the
+ * links list and in the markdown). */
+#define MEMO_SLOTS 128
+#define MEMO_REF   200 /* longer references are resolved each time */
+
+typedef struct {
+    uint8_t len; /* of ref; 0: empty */
+    char ref[MEMO_REF];
+    char *abs; /* heap; NULL when the reference did not resolve */
+} memo_t;
+
 struct url_resolver {
+    memo_t *memo; /* MEMO_SLOTS entries, allocated on first use */
     char *base;
     CURLU *base_u;  /* the parsed base (NULL: not parsed yet, or base is NULL) */
     bool base_bad;  /* base given but not parseable: http refs do not resolve */
@@ -152,6 +165,9 @@ void url_resolver_free(url_resolver_t *r)
 {
     if (!r)
         return;
+    for (int i = 0; r->memo && i < MEMO_SLOTS; i++)
+        free(r->memo[i].abs);
+    free(r->memo);
     curl_url_cleanup(r->base_u);
     free(r->base);
     free(r->origin);
@@ -168,10 +184,15 @@ static bool is_lower_alnum(unsigned char c)
  * characters it percent-encodes, no dot segments, no empty query or fragment. */
 static bool ref_clean(const char *s, size_t n)
 {
+    static const bool unclean[256] = {
+        [0 ... 0x20] = true, [0x7f ... 0xff] = true, ['\\'] = true, ['"'] = true,
+        ['<'] = true,        ['>'] = true,           ['`'] = true,  ['{'] = true,
+        ['}'] = true,        ['|'] = true,           ['^'] = true,  ['%'] = true,
+    };
     for (size_t j = 0; j < n; j++) {
         unsigned char c = (unsigned char)s[j];
         char next = j + 1 < n ? s[j + 1] : '\0';
-        if (c <= 0x20 || c >= 0x7f || strchr("\\\"<>`{}|^%", c))
+        if (unclean[c])
             return false;
         if (c == '.' && (j == 0 || s[j - 1] == '/') && (!next || strchr("/?#.", next)))
             return false;
@@ -288,7 +309,7 @@ static char *resolve_slow(url_resolver_t *r, const char *ref, size_t len)
     return out;
 }
 
-char *url_resolver_resolve(url_resolver_t *r, const char *ref, size_t len)
+static char *resolve_uncached(url_resolver_t *r, const char *ref, size_t len)
 {
     const char *t = ref;
     size_t n = len;
@@ -328,4 +349,30 @@ out:
     curl_free(host);
     curl_url_cleanup(u);
     return out;
+}
+
+/* The memo slot of ref (FNV-1a of its bytes). */
+static memo_t *memo_slot(url_resolver_t *r, const char *ref, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)ref[i]) * 16777619u;
+    if (!r->memo)
+        r->memo = xcalloc(MEMO_SLOTS, sizeof *r->memo);
+    return &r->memo[h % MEMO_SLOTS];
+}
+
+char *url_resolver_resolve(url_resolver_t *r, const char *ref, size_t len)
+{
+    if (len == 0 || len > MEMO_REF)
+        return resolve_uncached(r, ref, len);
+    memo_t *m = memo_slot(r, ref, len);
+    if (m->len == len && memcmp(m->ref, ref, len) == 0)
+        return m->abs ? xstrdup(m->abs) : NULL;
+    char *abs = resolve_uncached(r, ref, len);
+    free(m->abs);
+    m->len = (uint8_t)len;
+    memcpy(m->ref, ref, len);
+    m->abs = abs ? xstrdup(abs) : NULL;
+    return abs;
 }
