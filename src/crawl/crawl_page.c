@@ -90,8 +90,8 @@ static void consider_link(page_t *p, const char *url, bool from_external, buf_t 
     if (scope_check(j->scope, url, p->item.depth + 1, from_external) != SCOPE_OK)
         return;
     buf_reset(key);
-    if (urlkey_make(url, &j->kopts, key) != CINDER_OK)
-        return;
+    if (urlkey_make(url, &j->kopts, key) != CINDER_OK || known_has(j->known, buf_str(key)))
+        return; /* held by the store already: it would ignore it */
     model_item_new_t *it = &p->found[p->n_found++];
     it->url = xstrdup(url);
     it->key = xstrdup(buf_str(key));
@@ -145,6 +145,7 @@ void crawl_page_discover(page_t *p, json_t *links)
     if (n > MAX_LINKS_PER_PAGE)
         n = MAX_LINKS_PER_PAGE;
     p->found = xcalloc(n, sizeof *p->found);
+    p->found_held = xcalloc(n, 1);
     bool from_external = page_external(p);
     buf_t key;
     buf_init(&key, 16384);
@@ -158,6 +159,7 @@ void crawl_page_discover(page_t *p, json_t *links)
         mark_robots(p);
     p->res.found = p->found;
     p->res.n_found = p->n_found;
+    p->res.found_held = p->found_held;
 }
 
 /* When the page redirected to a URL with another key, hands that key to the store to lock. */
@@ -265,6 +267,7 @@ void crawl_page_free(page_t *p)
         free((char *)p->found[i].key);
     }
     free(p->found);
+    free(p->found_held);
     free(p->doc);
     free(p->error);
     free(p->final_key);

@@ -42,9 +42,10 @@
 #define MAX_CONCURRENCY         256
 #define DEFAULT_PAGE_TIMEOUT_MS 60000
 #define IDLE_WAIT_MS            100
-#define GROUP_MIN               8   /* outcomes worth a transaction of their own */
-#define GROUP_WINDOW_MS         1   /* how long a small group may wait for company */
-#define INTERACTIVE_HOST_CAP    256 /* fetches in flight to one host for jobs a client waits on */
+#define GROUP_MIN               8    /* outcomes worth a transaction of their own */
+#define GROUP_WINDOW_MS         1    /* how long a small group may wait for company */
+#define INTERACTIVE_HOST_CAP    256  /* fetches in flight to one host for jobs a client waits on */
+#define KNOWN_KEYS              4096 /* keys per crawl remembered as held by the store */
 
 static int concurrency(const cjob_t *j)
 {
@@ -82,6 +83,7 @@ static void cjob_free(cjob_t *j)
         crawl_page_free(p);
     }
     scope_free(j->scope);
+    known_free(j->known);
     crawl_hosts_free(j);
     if (j->hooks.ud_free)
         j->hooks.ud_free(j->hooks.ud);
@@ -277,6 +279,10 @@ static void commit_job_pages(crawler_t *c, cjob_t *j, page_t **pages, size_t n)
     for (size_t i = 0; i < n && j->hooks.committed; i++)
         if (res[i].status != ITEM_PENDING)
             j->hooks.committed(j->hooks.ud, &res[i], rc);
+    for (size_t i = 0; i < n && rc == CINDER_OK; i++)
+        for (size_t k = 0; k < pages[i]->n_found; k++)
+            if (pages[i]->found_held[k])
+                known_add(j->known, pages[i]->found[k].key);
     free(res);
 }
 
@@ -695,6 +701,7 @@ static cjob_t *resume_one(crawler_t *c, const char *id)
     json_t *jo = rec.options ? json_loads(rec.options, 0, &jerr) : NULL;
     cjob_t *j = xcalloc(1, sizeof *j);
     memcpy(j->id, rec.id, sizeof j->id);
+    j->known = known_new(KNOWN_KEYS);
     crawl_opts_init(&j->opts, rec.api_version);
     cinder_err rc = jo ? crawl_opts_from_json(jo, &j->opts) : CINDER_E_STORE;
     if (!rc)

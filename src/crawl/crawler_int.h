@@ -8,6 +8,7 @@
 
 #include "crawl/crawler.h"
 #include "crawl/hostgate.h"
+#include "crawl/known.h"
 #include "crawl/robots.h"
 #include "crawl/scope.h"
 #include "crawl/urlkey.h"
@@ -36,7 +37,8 @@ typedef struct cjob {
     crawl_hooks_t hooks; /* the job kind's page processor and events (jobs/) */
     scope_t *scope;
     urlkey_opts_t kopts;
-    int running; /* pages claimed and not yet recorded */
+    known_t *known; /* keys the store holds for the job: links not worth offering again */
+    int running;    /* pages claimed and not yet recorded */
     /* No new fetch may start. Written under the crawler mutex; workers read it without the
      * mutex (crawl_page_may_discover: a cancelled crawl discovers no more links),
      * hence atomic. */
@@ -85,6 +87,7 @@ typedef struct page {
     char *final_key; /* key of the redirect target, when the page redirected elsewhere */
     model_item_new_t *found;
     size_t n_found;
+    uint8_t *found_held; /* the store's answer: which found keys it holds (crawl/known.h) */
     store_event_t *hook; /* the outcome's outbox event (res.event is it), or NULL */
 } page_t;
 

@@ -28,7 +28,7 @@ typedef struct {
 /* Records new keys; admits pending items while the budget allows. *admitted counts them. */
 static cinder_err add(store_txn_t *tx, const char *job_id, store_job_row_t *row,
                       const model_item_new_t *items, size_t n, int64_t limit, int64_t now_ms,
-                      size_t *admitted)
+                      size_t *admitted, uint8_t *held)
 {
     cinder_err rc = CINDER_OK;
     for (size_t i = 0; i < n && !rc; i++) {
@@ -41,6 +41,8 @@ static cinder_err add(store_txn_t *tx, const char *job_id, store_job_row_t *row,
             it->skip_reason, now_ms};
         bool inserted = false;
         rc = store_tx_item_insert(tx, job_id, &r, &inserted);
+        if (!rc && held)
+            held[i] = 1; /* inserted now, or its key was there already */
         if (rc || !inserted)
             continue;
         row->next_seq++;
@@ -73,7 +75,7 @@ cinder_err model_items_add(store_t *st, const char *job_id, const model_item_new
     if (rc)
         return rc;
     if (!rc && rules_job_open(&row))
-        rc = add(tx, job_id, &row, items, n, limit, now_ms, admitted);
+        rc = add(tx, job_id, &row, items, n, limit, now_ms, admitted, NULL);
     if (!rc)
         rc = store_tx_job_write(tx, job_id, &row);
     rc = store_txn_end(tx, rc);
@@ -172,7 +174,7 @@ static cinder_err lock_redirect_target(store_txn_t *tx, const char *job_id,
         model_item_new_t lock = {r->final_url ? r->final_url : r->final_key, r->final_key, 0,
                                  REASON_REDIRECT_TARGET};
         size_t none = 0;
-        rc = add(tx, job_id, row, &lock, 1, -1, now_ms, &none);
+        rc = add(tx, job_id, row, &lock, 1, -1, now_ms, &none, NULL);
     }
     return rc;
 }
@@ -256,7 +258,7 @@ static cinder_err finish_one(store_txn_t *tx, const char *job_id, const model_it
     rc = account(tx, job_id, r, now_ms, row, m);
     size_t added = 0;
     if (!rc && open && r->n_found)
-        rc = add(tx, job_id, row, r->found, r->n_found, limit, now_ms, &added);
+        rc = add(tx, job_id, row, r->found, r->n_found, limit, now_ms, &added, r->found_held);
     return rc;
 }
 

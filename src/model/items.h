@@ -47,6 +47,10 @@ typedef struct {
     bool doc_packed;
     const model_item_new_t *found; /* links discovered on the page */
     size_t n_found;
+    uint8_t *found_held; /* out (may be NULL): n_found flags, set to 1 for each found link whose
+                            key the job's items hold once the outcome is applied (recorded now
+                            or before); left 0 for links dropped (over the limit, or the job had
+                            ended) and when the outcome did not apply */
     const store_event_t *event; /* optional webhook event, written only when the outcome applies
                                    and is ITEM_SUCCEEDED or ITEM_FAILED; else NULL */
 } model_item_result_t;
