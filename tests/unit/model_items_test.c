@@ -410,3 +410,35 @@ TEST(items_redirect_targets_are_locked_and_never_stored_twice)
     store_job_cleanup(&j);
     teardown(&f);
 }
+
+TEST(items_outcomes_report_which_found_keys_the_job_holds)
+{
+    fixture_t f;
+    REQUIRE(setup(&f));
+    int64_t now = clock_wall_ms();
+    model_item_new_t seed = {"https://ex.com/", "ex.com/", 0, NULL};
+    CHECK_INT(model_items_add(f.ts.st, f.job.id, &seed, 1, 3, now, NULL), CINDER_OK);
+    store_item_t it;
+    size_t n = 0;
+    CHECK_INT(model_items_claim(f.ts.st, f.job.id, 1, now, &it, &n), CINDER_OK);
+    REQUIRE(n == 1);
+    model_item_new_t found[4] = {{"https://ex.com/a", "ex.com/a", 1, NULL},
+                                 {"https://ex.com/", "ex.com/", 1, NULL}, /* held already */
+                                 {"https://ex.com/b", "ex.com/b", 1, NULL},
+                                 {"https://ex.com/c", "ex.com/c", 1, NULL}}; /* over limit 3 */
+    uint8_t held[4] = {0};
+    model_item_result_t r = {.seq = it.seq,
+                             .status = ITEM_SUCCEEDED,
+                             .doc = "{}",
+                             .doc_len = 2,
+                             .found = found,
+                             .n_found = 4,
+                             .found_held = held};
+    CHECK_INT(model_items_finish(f.ts.st, f.job.id, &r, 1, 3, now), CINDER_OK);
+    CHECK_INT(held[0], 1);
+    CHECK_INT(held[1], 1);
+    CHECK_INT(held[2], 1);
+    CHECK_INT(held[3], 0); /* dropped for the limit: not held, may be offered again */
+    store_item_cleanup(&it);
+    teardown(&f);
+}
