@@ -12,6 +12,7 @@
 #include "html/select.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/strmemo.h"
 
 /* Nodes never part of the content. */
 static bool is_markup_only(const dom_node_t *n)
@@ -145,7 +146,7 @@ static bool is_short(const dom_node_t *n)
     return true;
 }
 
-static bool names_consent(const char *s, size_t len)
+static bool names_consent_uncached(const char *s, size_t len)
 {
     static const char *const words[] = {"cookie", "consent", "gdpr", NULL};
     for (const char *const *w = words; s && *w; w++) {
@@ -154,6 +155,18 @@ static bool names_consent(const char *s, size_t len)
             return true;
     }
     return false;
+}
+
+/* names_consent_uncached through a per-thread memo: a page repeats its class values. */
+static bool names_consent(const char *s, size_t len)
+{
+    static _Thread_local strmemo_t memo;
+    unsigned v;
+    if (strmemo_get(&memo, s, len, &v))
+        return v != 0;
+    v = names_consent_uncached(s, len);
+    strmemo_put(&memo, s, len, v);
+    return v != 0;
 }
 
 /* What the onlyMainContent pre-pass does with an element. */

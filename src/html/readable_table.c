@@ -9,6 +9,7 @@
 
 #include "html/readable_int.h"
 #include "util/mem.h"
+#include "util/strmemo.h"
 
 /* ---- class/id hints ---------------------------------------------------- */
 
@@ -183,39 +184,17 @@ static unsigned hint_scan_uncached(const char *s, size_t len)
 
 /* Recent hint_scan results, per thread: a page repeats a few class values thousands of times
  * (syntax highlighting, list items, table cells), and the scan tries every hint word at every
- * character. Direct-mapped by a hash of the value; values longer than MEMO_VALUE are scanned
- * each time. A pure function's cache: any page may reuse any entry. */
-#define MEMO_SLOTS 256
-#define MEMO_VALUE 40
-
-typedef struct {
-    uint8_t len; /* 0: empty slot */
-    uint8_t kinds;
-    char value[MEMO_VALUE];
-} memo_t;
-
-static _Thread_local memo_t memo[MEMO_SLOTS];
-
-static unsigned memo_slot(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h % MEMO_SLOTS;
-}
+ * character. */
+static _Thread_local strmemo_t hint_memo;
 
 /* hint_scan_uncached through the thread's memo. */
 static unsigned hint_scan(const char *s, size_t len)
 {
-    if (!s || len == 0 || len > MEMO_VALUE)
-        return hint_scan_uncached(s, len);
-    memo_t *m = &memo[memo_slot(s, len)];
-    if (m->len == len && memcmp(m->value, s, len) == 0)
-        return m->kinds;
-    unsigned kinds = hint_scan_uncached(s, len);
-    m->len = (uint8_t)len;
-    m->kinds = (uint8_t)kinds;
-    memcpy(m->value, s, len);
+    unsigned kinds;
+    if (strmemo_get(&hint_memo, s, len, &kinds))
+        return kinds;
+    kinds = hint_scan_uncached(s, len);
+    strmemo_put(&hint_memo, s, len, kinds);
     return kinds;
 }
 
