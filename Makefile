@@ -9,7 +9,7 @@
 
 CC      ?= cc
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
-PKGS    := libcurl libmicrohttpd jansson libpsl libpcre2-8 zlib sqlite3 libxml-2.0 libcrypto
+PKGS    := libcurl libmicrohttpd jansson libpsl libpcre2-8 zlib libdeflate sqlite3 libxml-2.0 libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes

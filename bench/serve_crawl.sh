@@ -70,7 +70,7 @@ wget2_round() {
     --no-parent --max-threads="$WGET2_THREADS" -P "$out" "$base" || true
   local pages
   pages=$(find "$out" -name '*.html' | wc -l)
-  read -r wall user sys rss <"$work/t"
+  read -r wall user sys rss < <(tail -n 1 "$work/t")
   awk -v p="$pages" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN {print p, w, u + s, r}' >>"$work/wget2"
   rm -rf "$out"
 }

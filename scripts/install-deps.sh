@@ -12,7 +12,8 @@ BUILD_PKGS=(
   libjansson-dev         # JSON
   libpsl-dev             # public suffix list
   libpcre2-dev           # regular expressions
-  zlib1g-dev             # compression
+  zlib1g-dev             # compression (reading documents back)
+  libdeflate-dev         # compression of stored documents (zlib format, faster than zlib)
   libsqlite3-dev         # embedded store
   libxml2-dev            # XML (streamed sitemaps)
   libssl-dev             # SHA-256 of API keys, HMAC signatures of webhooks

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <libdeflate.h>
 #include <sqlite3.h>
 #include <zlib.h>
 
@@ -526,55 +527,47 @@ static cinder_err sq_job_get(void *impl, const char *id, store_job_t *out)
         bind_id, read_job, &c);
 }
 
-/* Deflates json into a heap buffer with the store's reusable stream (one deflateInit per
- * store, not per document: each init allocates ~270 KB). NULL when it does not shrink. */
-static unsigned char *deflate_with(z_stream *z, const char *json, size_t len, size_t *zlen)
+/* Compresses json (zlib format, libdeflate's level 1: what zlib's uncompress reads back) into a
+ * heap buffer after SQ_PACK_HEADER bytes. NULL when it does not shrink. */
+static unsigned char *deflate_with(struct libdeflate_compressor *c, const char *json, size_t len,
+                                   size_t *zlen)
 {
-    if (deflateReset(z) != Z_OK)
-        return NULL;
-    uLong cap = deflateBound(z, len);
+    size_t cap = libdeflate_zlib_compress_bound(c, len);
     unsigned char *out = xmalloc(cap + SQ_PACK_HEADER);
-    z->next_in = (Bytef *)json;
-    z->avail_in = (uInt)len;
-    z->next_out = out + SQ_PACK_HEADER;
-    z->avail_out = (uInt)cap;
-    if (deflate(z, Z_FINISH) != Z_STREAM_END || z->total_out >= len) {
+    size_t n = libdeflate_zlib_compress(c, json, len, out + SQ_PACK_HEADER, cap);
+    if (n == 0 || n >= len) {
         free(out);
         return NULL;
     }
-    *zlen = z->total_out;
+    *zlen = n;
     return out;
 }
 
-/* Each thread packs documents with a deflate stream of its own (one deflateInit per thread, not
- * per document: each init allocates ~270 KB), freed when the thread ends. */
+/* Each thread packs documents with a compressor of its own (allocated once per thread, not per
+ * document), freed when the thread ends. */
 static pthread_key_t pack_key;
 static pthread_once_t pack_once = PTHREAD_ONCE_INIT;
 
-static void pack_stream_free(void *p)
+static void pack_compressor_free(void *p)
 {
-    deflateEnd(p);
-    free(p);
+    libdeflate_free_compressor(p);
 }
 
 static void pack_key_init(void)
 {
-    pthread_key_create(&pack_key, pack_stream_free);
+    pthread_key_create(&pack_key, pack_compressor_free);
 }
 
-static z_stream *thread_stream(void)
+static struct libdeflate_compressor *thread_compressor(void)
 {
     pthread_once(&pack_once, pack_key_init);
-    z_stream *z = pthread_getspecific(pack_key);
-    if (z)
-        return z;
-    z = xcalloc(1, sizeof *z);
-    if (deflateInit(z, 1) != Z_OK) {
-        free(z);
-        return NULL;
-    }
-    pthread_setspecific(pack_key, z);
-    return z;
+    struct libdeflate_compressor *c = pthread_getspecific(pack_key);
+    if (c)
+        return c;
+    c = libdeflate_alloc_compressor(1);
+    if (c)
+        pthread_setspecific(pack_key, c);
+    return c;
 }
 
 static bool worth_packing(size_t len)
@@ -586,9 +579,9 @@ static bool worth_packing(size_t len)
 static cinder_err sq_doc_pack(void *impl, const char *json, size_t len, char **out, size_t *out_len)
 {
     (void)impl;
-    z_stream *z = worth_packing(len) ? thread_stream() : NULL;
+    struct libdeflate_compressor *c = worth_packing(len) ? thread_compressor() : NULL;
     size_t zlen = 0;
-    unsigned char *p = z ? deflate_with(z, json, len, &zlen) : NULL;
+    unsigned char *p = c ? deflate_with(c, json, len, &zlen) : NULL;
     bool deflated = p != NULL;
     if (!p) {
         p = xmalloc(len + SQ_PACK_HEADER);
