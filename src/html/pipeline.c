@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/url.h"
+#include "util/utf8.h"
 
 #define DEFAULT_MAX_OUTPUT (64u << 20)
 #define DEFAULT_MAX_LINKS  10000
@@ -63,9 +64,12 @@ pipe_body_kind pipeline_classify(const char *ct, const char *body, size_t len)
     return PIPE_BODY_UNSUPPORTED;
 }
 
+/* Sets obj[key] to s[0..len) (left unset when s is not valid UTF-8, as jansson would refuse
+ * it); validated by utf8_valid, whose ASCII fast path suits long markdown and HTML. */
 static void set_string(json_t *obj, const char *key, const char *s, size_t len)
 {
-    json_object_set_new(obj, key, json_stringn(s, len));
+    if (utf8_valid(s, len))
+        json_object_set_new(obj, key, json_stringn_nocheck(s, len));
 }
 
 static json_t *base_metadata(const pipeline_input_t *in)
