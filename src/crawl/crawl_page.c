@@ -87,11 +87,11 @@ static bool maybe_retry(page_t *p)
 static void consider_link(page_t *p, const char *url, bool from_external, buf_t *key)
 {
     cjob_t *j = p->job;
-    if (scope_check(j->scope, url, p->item.depth + 1, from_external) != SCOPE_OK)
-        return;
     buf_reset(key);
     if (urlkey_make(url, &j->kopts, key) != CINDER_OK || known_has(j->known, buf_str(key)))
-        return; /* held by the store already: it would ignore it */
+        return; /* held by the store already (in scope or not, it would ignore it) */
+    if (scope_check(j->scope, url, p->item.depth + 1, from_external) != SCOPE_OK)
+        return;
     model_item_new_t *it = &p->found[p->n_found++];
     it->url = xstrdup(url);
     it->key = xstrdup(buf_str(key));

@@ -699,11 +699,13 @@ static bool parens_balanced(const char *u)
 void md_put_dest(md_t *m, const char *u)
 {
     static const char hex[] = "0123456789ABCDEF";
+    static const bool escaped[256] = {[0 ... ' '] = true, [0x7f] = true, ['<'] = true, ['>'] = true,
+                                      ['\\'] = true,      ['|'] = true,  ['`'] = true};
     bool balanced = parens_balanced(u);
     const char *run = u;
     for (; *u; u++) {
         unsigned char c = (unsigned char)*u;
-        if (c > ' ' && c != 0x7f && !strchr("<>\\|`", c) && (balanced || (c != '(' && c != ')')))
+        if (!escaped[c] && (balanced || (c != '(' && c != ')')))
             continue;
         char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
         md_emit(m, run, (size_t)(u - run));

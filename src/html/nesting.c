@@ -66,18 +66,27 @@ static void sets_init(void)
     set_fill(&rawtext_set, rawtext_tags);
 }
 
-/* True when name (len bytes, any case) is in set. */
-static bool in_list(const char *name, size_t len, const name_set_t *set)
+/* True when key (of a name of len characters) is in set. */
+static bool in_set(const name_set_t *set, size_t len, const uint64_t k[2])
 {
-    if (len == 0 || len > MAX_LISTED_NAME)
-        return false;
-    pthread_once(&sets_once, sets_init);
-    uint64_t k[2];
-    name_key(name, len, k);
     for (int i = 0; i < set->n[len]; i++)
         if (set->key[len][i][0] == k[0] && set->key[len][i][1] == k[1])
             return true;
     return false;
+}
+
+typedef enum { LISTED_NONE, LISTED_NEUTRAL, LISTED_RAWTEXT } listed_t;
+
+/* Which list name (len bytes, any case) is on. The sets are built (sets_init) by then. */
+static listed_t listed(const char *name, size_t len)
+{
+    if (len == 0 || len > MAX_LISTED_NAME)
+        return LISTED_NONE;
+    uint64_t k[2];
+    name_key(name, len, k);
+    if (in_set(&neutral_set, len, k))
+        return LISTED_NEUTRAL;
+    return in_set(&rawtext_set, len, k) ? LISTED_RAWTEXT : LISTED_NONE;
 }
 
 static bool is_alpha(char c)
@@ -141,11 +150,12 @@ static tag_kind classify(scan_t *sc, size_t *end, const char **name, size_t *nle
     *nlen = e - s;
     bool self_closing = false;
     *end = tag_end(p, n, i, &self_closing);
-    if (in_list(*name, *nlen, &neutral_set))
+    listed_t l = listed(*name, *nlen);
+    if (l == LISTED_NEUTRAL)
         return TAG_NEUTRAL;
     if (closing)
         return TAG_CLOSE;
-    if (in_list(*name, *nlen, &rawtext_set))
+    if (l == LISTED_RAWTEXT)
         return TAG_RAWTEXT;
     return self_closing ? TAG_NEUTRAL : TAG_OPEN;
 }
@@ -216,6 +226,7 @@ bool nesting_limit(const char *html, size_t len, size_t max_depth, buf_t *out)
 {
     if (!more_tags_than(html, len, max_depth)) /* most pages: no tag scan needed */
         return false;
+    pthread_once(&sets_once, sets_init);
     scan_t sc = {html, len, 0, 0, 0, max_depth + 1, 0, NULL, 0};
     scan(&sc); /* measure with a limit that never drops */
     if (sc.deepest <= max_depth)

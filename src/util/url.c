@@ -282,7 +282,7 @@ static char *resolve_fast(url_resolver_t *r, const char *ref, size_t len)
     if (!ref_clean(ref, len))
         return NULL;
     size_t k = 0;
-    while (k < len && !strchr(":/?#", ref[k]))
+    while (k < len && ref[k] != ':' && ref[k] != '/' && ref[k] != '?' && ref[k] != '#' && ref[k])
         k++;
     unsigned char c0 = (unsigned char)ref[0];
     if ((isalnum(c0) || c0 == '_' || c0 == '-') && (k >= len || ref[k] != ':'))
