@@ -27,8 +27,11 @@ cleanup() {
   [ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
   nginx_stop
   rm -rf "$work"
+  [ "${out_root:-$work}" = "$work" ] || rm -rf "$out_root"
 }
 trap cleanup EXIT
+out_root=$work
+[ -d /dev/shm ] && [ -w /dev/shm ] && out_root=$(mktemp -d -p /dev/shm cinder-bench-XXXXXX)
 nginx_start "$SITE" "$work/nginx"
 base="http://127.0.0.1:$nginx_port/$START"
 tck=$(getconf CLK_TCK)
@@ -64,7 +67,7 @@ cinder_round() {
 
 # One wget2 round: appends "pages wall_s cpu_s hwm_kb" to $work/wget2.
 wget2_round() {
-  local out="$work/w2"
+  local out="$out_root/w2" # a tmpfs when there is one: file creation costs on disk vary 2x
   rm -rf "$out"
   /usr/bin/time -f '%e %U %S %M' -o "$work/t" wget2 --no-config --quiet --recursive --level=inf \
     --no-parent --max-threads="$WGET2_THREADS" -P "$out" "$base" || true
