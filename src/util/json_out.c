@@ -53,12 +53,25 @@ static void put_string(buf_t *b, const char *s, size_t len)
     put(b, "\"", 1);
 }
 
-/* A real as jansson prints it: 17 significant digits, ".0" added to what reads as an integer,
- * and an exponent without '+' or leading zeros ("1e20", "1e-5"). */
+/* Writes d with the fewest significant digits (1 to 17) that read back as the same double. */
+static int shortest(char *num, size_t cap, double d)
+{
+    int n = 0;
+    for (int prec = 1; prec <= 17; prec++) {
+        n = snprintf(num, cap, "%.*g", prec, d);
+        if (strtod(num, NULL) == d)
+            break;
+    }
+    return n;
+}
+
+/* A real in its shortest form that reads back as the same double (where jansson writes 17
+ * digits: 0.099 instead of 0.099000000000000005), with jansson's other rules: ".0" added to what
+ * reads as an integer, an exponent without '+' or leading zeros ("1e20", "1e-5"). */
 static void put_real(buf_t *b, double d)
 {
     char num[48];
-    int n = snprintf(num, sizeof num, "%.17g", d);
+    int n = shortest(num, sizeof num, d);
     if (n <= 0 || (size_t)n >= sizeof num - 2)
         abort();
     char *e = strchr(num, 'e');

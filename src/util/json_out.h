@@ -1,8 +1,9 @@
 /*
  * json_out: compact JSON text of a jansson value, byte for byte what json_dumps(v, JSON_COMPACT)
- * writes (keys in insertion order, the same escapes and number forms), in one pass into one
- * buffer: documents are mostly long strings (markdown, HTML), and this copies runs of bytes that
- * need no escape instead of stepping through them one code point at a time.
+ * writes (keys in insertion order, the same escapes and integer forms) except for reals, which
+ * get their shortest round-trip form (0.099, not jansson's 0.099000000000000005); in one pass
+ * into one buffer: documents are mostly long strings (markdown, HTML), and this copies runs of
+ * bytes that need no escape instead of stepping through them one code point at a time.
  */
 #ifndef CINDER_UTIL_JSON_OUT_H
 #define CINDER_UTIL_JSON_OUT_H

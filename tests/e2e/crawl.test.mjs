@@ -175,6 +175,8 @@ test('SDK v2: crawl, startCrawl, getCrawlStatus, getActiveCrawls, cancelCrawl, g
   const v2 = await cinder.get(`/v2/crawl/${started.id}`);
   assert.match(v2.json.createdAt, /Z$/);
   assert.match(v2.json.completedAt, /Z$/);
+  assert.equal(typeof v2.json.duration, 'number');
+  assert.match(v2.text, /"duration":\d+(\.\d{1,3})?[,}]/); /* seconds to the ms, no 0.0990000000005 */
 });
 
 test('v0 crawl: jobId, status active/completed with current/total/data, cancel', async () => {

@@ -31,12 +31,33 @@ TEST(strings_escape_as_jansson_does)
     same_as_jansson(json_stringn("nul\0inside", 10));
 }
 
-TEST(numbers_print_as_jansson_does)
+/* Checks the text of real d: want exactly, and it reads back as d. */
+static void real_is(double d, const char *want)
 {
-    const double reals[] = {0.0,  -0.0,   1.0,           0.1,      0.099,    1e20,
-                            1e21, 1.5e-7, 123456789.125, -2.5e300, 3.0e-310, 1e100};
-    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
-        same_as_jansson(json_real(reals[i]));
+    json_t *v = json_real(d);
+    char *got = json_out_compact(v, NULL);
+    REQUIRE(got);
+    CHECK_STR(got, want);
+    CHECK(strtod(got, NULL) == d);
+    free(got);
+    json_decref(v);
+}
+
+TEST(numbers_print_shortest_and_as_jansson_does)
+{
+    real_is(0.099, "0.099"); /* jansson: 0.099000000000000005 */
+    real_is(0.1, "0.1");
+    real_is(0.0, "0.0");
+    real_is(-0.0, "-0.0");
+    real_is(1.0, "1.0");
+    real_is(2.5, "2.5");
+    real_is(1e20, "1e20");
+    real_is(1e21, "1e21");
+    real_is(1.5e-7, "1.5e-7");
+    real_is(123456789.125, "123456789.125");
+    real_is(-2.5e300, "-2.5e300");
+    real_is(1.0 / 3.0, "0.3333333333333333");
+    real_is(3.0e-310, "3e-310");
     same_as_jansson(json_integer(0));
     same_as_jansson(json_integer(-9223372036854775807LL - 1));
     same_as_jansson(json_integer(9223372036854775807LL));
