@@ -107,6 +107,8 @@ test('429 with Retry-After is retried; a hanging page fails with a reason; 404 i
   assert.ok(hang, JSON.stringify(errs.json));
   assert.equal(hang.code, 'SCRAPE_TIMEOUT');
   assert.equal(hang.reason, 'timeout');
+  assert.equal(typeof hang.id, 'string'); /* as Firecrawl's */
+  assert.match(hang.timestamp, /Z$/);
 });
 
 test('maxDiscoveryDepth and maxDepth bound the crawl', async () => {

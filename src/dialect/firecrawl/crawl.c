@@ -385,14 +385,14 @@ void fc_crawl_errors(api_req_t *r, int version)
                 json_array_append_new(robots, json_string(e[i].url));
             continue;
         }
-        char iso[40];
+        char iso[40], id[24];
         clock_iso8601(e[i].finished_ms, iso, sizeof iso);
+        snprintf(id, sizeof id, "%lld", (long long)e[i].seq); /* Firecrawl's ids are strings */
         const errmap_entry_t *m = errmap_get_by_name(e[i].error_code);
         json_array_append_new(
-            errors,
-            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?}", "id", (json_int_t)e[i].seq, "timestamp",
-                      iso, "url", e[i].url, "code", m && m->code ? m->code : "SCRAPE_SITE_ERROR",
-                      "error", e[i].error ? e[i].error : "failed", "reason", e[i].reason));
+            errors, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", id, "timestamp", iso, "url",
+                              e[i].url, "code", m && m->code ? m->code : "SCRAPE_SITE_ERROR",
+                              "error", e[i].error ? e[i].error : "failed", "reason", e[i].reason));
     }
     store_item_errors_free(e, n);
     api_reply_json(r, 200, json_pack("{s:o, s:o}", "errors", errors, "robotsBlocked", robots));
