@@ -187,11 +187,11 @@ void auth_check(auth_t *a, const char *key, auth_result_t *out)
     int64_t now = clock_mono_ms();
     store_key_t k = {0};
     if (!lookup(a, hash, now, &k)) {
-        fail(out, CINDER_E_FORBIDDEN, "invalid API key");
+        fail(out, CINDER_E_KEY_INVALID, "Invalid token"); /* Firecrawl's words */
         return;
     }
     if (k.revoked_ms) {
-        fail(out, CINDER_E_FORBIDDEN, "API key revoked");
+        fail(out, CINDER_E_KEY_INVALID, "Invalid token (the API key was revoked)");
         return;
     }
     pthread_mutex_lock(&a->mu);

@@ -20,6 +20,7 @@ static const struct {
       "Refused to fetch: %s. Targets on private, loopback or link-local addresses are refused "
       "unless cinder runs with --allow-private."}},
     {CINDER_E_UNAUTHORIZED, {401, "UNAUTHORIZED", "Unauthorized: %s"}},
+    {CINDER_E_KEY_INVALID, {401, "UNAUTHORIZED", "Unauthorized: %s"}}, /* Spidra: 403 */
     {CINDER_E_NO_CREDITS, {402, "INSUFFICIENT_CREDITS", "Insufficient credits: %s"}},
     {CINDER_E_FORBIDDEN, {403, "FORBIDDEN", "Forbidden: %s"}},
     {CINDER_E_NOT_FOUND, {404, NULL, "Job not found"}},

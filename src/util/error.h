@@ -39,6 +39,7 @@
     X(E_BUSY, "queue full")                                                                        \
     X(E_UNAUTHORIZED, "missing or invalid API key")                                                \
     X(E_FORBIDDEN, "API key not permitted")                                                        \
+    X(E_KEY_INVALID, "unknown or revoked API key")                                                 \
     X(E_NO_CREDITS, "insufficient credits")                                                        \
     X(E_RATE_LIMITED, "rate limit exceeded")                                                       \
     X(E_CONFLICT, "conflicts with an earlier request")

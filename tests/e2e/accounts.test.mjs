@@ -121,7 +121,7 @@ test('a second server on a data directory in use exits 1 naming the first', asyn
   assert.equal((await cinder.get('/health')).status, 200);
 });
 
-test('missing key 401, unknown key 403 in each dialect; health needs no key; raw and x-api-key accepted', async () => {
+test('missing key 401, unknown key 401 (Spidra 403) in each dialect; health needs no key; raw and x-api-key accepted', async () => {
   let r = await cinder.post('/v1/scrape', { url: site.url('/') });
   assert.equal(r.status, 401);
   assert.deepEqual([r.json.success, r.json.code], [false, 'UNAUTHORIZED']);
@@ -129,7 +129,8 @@ test('missing key 401, unknown key 403 in each dialect; health needs no key; raw
   assert.equal(r.status, 401);
   assert.ok(r.json.error && r.json.success === undefined);
   r = await cinder.get('/v2/team/credit-usage', bearer('fc-0000000000000000000000000000000000000000'));
-  assert.equal(r.status, 403);
+  assert.equal(r.status, 401); /* Firecrawl: 401 "Unauthorized: Invalid token" */
+  assert.equal(r.json.error, 'Unauthorized: Invalid token');
   r = await cinder.get('/api/batch/scrape');
   assert.equal(r.status, 401);
   assert.equal(r.json.status, 'error');
@@ -306,6 +307,6 @@ test('a revoked key stops working while the server runs', async () => {
   assert.equal((await cinderKeys(data, ['revoke', k.slice(0, 11)])).status, 0);
   await sleep(2100);
   const r = await cinder.get('/v1/team/credit-usage', bearer(k));
-  assert.equal(r.status, 403);
-  assert.match(r.json.error, /revoked/);
+  assert.equal(r.status, 401);
+  assert.match(r.json.error, /^Unauthorized: Invalid token.*revoked/);
 });

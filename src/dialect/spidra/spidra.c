@@ -72,7 +72,8 @@ void spidra_error(api_req_t *r, cinder_err e, const char *detail)
     const errmap_entry_t *m = errmap_get(e);
     char msg[1024];
     errmap_message(e, detail, msg, sizeof msg);
-    unsigned status = e == CINDER_E_NO_CREDITS ? 403 : m->status;
+    /* Spidra documents 403 for an invalid or expired key and for missing credits */
+    unsigned status = e == CINDER_E_NO_CREDITS || e == CINDER_E_KEY_INVALID ? 403 : m->status;
     reply_message(r, status, m->code ? m->code : status_code(status), msg);
 }
 
