@@ -60,7 +60,7 @@ TEST(open_mode_only_while_no_key_exists_and_when_allowed)
     auth_check(fresh, NULL, &r);
     CHECK_INT(r.err, CINDER_E_UNAUTHORIZED);
     auth_check(fresh, "fc-0000", &r);
-    CHECK_INT(r.err, CINDER_E_FORBIDDEN);
+    CHECK_INT(r.err, CINDER_E_KEY_INVALID);
     auth_check(fresh, key, &r);
     CHECK_INT(r.err, CINDER_OK);
     CHECK_STR(r.team, "acme");
@@ -112,7 +112,7 @@ TEST(revoked_keys_are_refused_and_the_bucket_limits_requests)
     auth_free(a);
     REQUIRE(auth_new(f.st, true, &a) == CINDER_OK); /* a fresh cache sees the revocation at once */
     auth_check(a, fast, &r);
-    CHECK_INT(r.err, CINDER_E_FORBIDDEN);
+    CHECK_INT(r.err, CINDER_E_KEY_INVALID);
     auth_free(a);
     teardown(&f);
 }
