@@ -12,8 +12,8 @@ static const struct {
     {CINDER_E_URL_INVALID, {400, "BAD_REQUEST", "Invalid URL: %s"}},
     {CINDER_E_ACTIONS_UNSUPPORTED,
      {400, "SCRAPE_ACTIONS_NOT_SUPPORTED",
-      "Actions need a browser engine, which this cinder server does not have. Remove "
-      "`actions` (an empty array is accepted)."}},
+      "Actions are not supported: they need a browser engine, which this cinder server does "
+      "not have. Remove `actions` (an empty array is accepted)."}},
     {CINDER_E_UNSUPPORTED, {400, "BAD_REQUEST", "Unsupported option: %s"}},
     {CINDER_E_BLOCKED_ADDRESS,
      {403, "SCRAPE_BLOCKED_ADDRESS",

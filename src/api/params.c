@@ -10,6 +10,7 @@
 #include "html/pipeline.h"
 #include "api/errmap.h"
 #include "html/select.h"
+#include "util/buf.h"
 #include "util/mem.h"
 #include "util/url.h"
 
@@ -522,6 +523,24 @@ void params_v0_page_options(json_t *po, scrape_opts_t *o, bool *include_links, p
                      "screenshots need a browser, which cinder does not have");
 }
 
+/* The human sentences of the first issues, joined ("url: Invalid URL; timeout: ..."), as
+ * Firecrawl puts its validation message in `error`. */
+static void issues_sentence(const params_report_t *rep, buf_t *out)
+{
+    size_t n = json_array_size(rep->details);
+    for (size_t i = 0; i < n && i < 3; i++) {
+        const char *msg =
+            json_string_value(json_object_get(json_array_get(rep->details, i), "message"));
+        if (msg && (out->len ? buf_puts(out, "; ") || buf_puts(out, msg) : buf_puts(out, msg)))
+            break;
+    }
+    cinder_err rc = CINDER_OK; /* the buffer's cap is never reached: a few sentences */
+    if (n > 3)
+        rc = buf_printf(out, " (and %zu more: see details)", n - 3);
+    if (!rc && !out->len)
+        rc = buf_puts(out, "Bad Request");
+}
+
 json_t *params_error_body(const params_report_t *rep)
 {
     if (rep->err && !json_array_size(rep->details)) {
@@ -529,6 +548,11 @@ json_t *params_error_body(const params_report_t *rep)
         return json_pack("{s:b, s:s, s:s}", "success", 0, "code", m->code ? m->code : "BAD_REQUEST",
                          "error", m->message);
     }
-    return json_pack("{s:b, s:s, s:s, s:O}", "success", 0, "code", "BAD_REQUEST", "error",
-                     "Bad Request", "details", rep->details);
+    buf_t sentence;
+    buf_init(&sentence, 4096);
+    issues_sentence(rep, &sentence);
+    json_t *out = json_pack("{s:b, s:s, s:s%, s:O}", "success", 0, "code", "BAD_REQUEST", "error",
+                            buf_str(&sentence), sentence.len, "details", rep->details);
+    buf_cleanup(&sentence);
+    return out;
 }

@@ -128,6 +128,16 @@ test('cancel stops fetching at once; documents before the cancel stay readable',
   assert.match(again.json.error, /cancelled/);
 });
 
+test('delay is seconds, capped: 1000 (milliseconds sent by mistake) is a 400 naming the field', async () => {
+  const big = await cinder.post('/v1/crawl', { url: site.url('/pages/index.html'), delay: 1000 });
+  assert.equal(big.status, 400, big.text);
+  assert.deepEqual(big.json.details[0].path, ['delay']);
+  assert.match(big.json.error, /delay is in seconds.*must not exceed 60/);
+  const str = await cinder.post('/v2/crawl', { url: site.url('/pages/index.html'), delay: 'soon' });
+  assert.equal(str.status, 400, str.text);
+  assert.match(str.json.error, /delay must be a number/);
+});
+
 test('ids: malformed 400, unknown 404, on status, cancel and errors', async () => {
   for (const [m, p] of [['GET', '/v1/crawl/nope'], ['DELETE', '/v2/crawl/nope'], ['GET', '/v1/crawl/nope/errors']]) {
     const r = await request(cinder.base + p, m);

@@ -25,7 +25,8 @@ test('health and root', async () => {
     assert.deepEqual(r.json, { status: 'ok' });
   }
   const root = await cinder.get('/');
-  assert.equal(root.json.message, 'Firecrawl API');
+  assert.deepEqual(root.json, { message: 'Firecrawl API', documentation_url: 'https://docs.firecrawl.dev' });
+  assert.match(root.headers.get('server'), /^cinder\//);
   assert.ok(root.headers.get('x-request-id'));
   assert.match(cinder.log(), /req=[0-9a-f]+ GET \/health 200 [\d.]+ms/);
 });
@@ -198,7 +199,7 @@ test('request validation: malformed JSON, wrong types, unknown fields, huge bodi
   assert.deepEqual(bad.json, { success: false, code: 'BAD_REQUEST_INVALID_JSON', error: 'Bad request, malformed JSON' });
   const types = await cinder.post('/v1/scrape', { url: 42, onlyMainContent: 'yes', timeout: -5, formats: ['markdown', 'nope'] });
   assert.equal(types.status, 400);
-  assert.equal(types.json.error, 'Bad Request');
+  assert.ok(types.json.error.includes(types.json.details[0].message), types.text); /* the sentence, as Firecrawl */
   const paths = types.json.details.map((d) => d.path.join('.'));
   for (const p of ['url', 'onlyMainContent', 'timeout', 'formats.1']) assert.ok(paths.includes(p), `${p} named in ${paths}`);
   const missing = await cinder.post('/v1/scrape', {});
@@ -214,6 +215,10 @@ test('request validation: malformed JSON, wrong types, unknown fields, huge bodi
   const wait = await cinder.post('/v1/scrape', { url: site.url('/pages/index.html'), timeout: 1000, waitFor: 900 });
   assert.equal(wait.status, 400);
   assert.match(wait.json.details[0].message, /half of timeout/);
+  assert.equal(wait.json.error, 'waitFor must not exceed half of timeout');
+  const badUrl = await cinder.post('/v2/scrape', { url: 'not a url' });
+  assert.equal(badUrl.status, 400);
+  assert.match(badUrl.json.error, /Invalid URL/);
 });
 
 test('options cinder cannot honour: clear 400s and warnings', async () => {
@@ -221,6 +226,7 @@ test('options cinder cannot honour: clear 400s and warnings', async () => {
   const act = await cinder.post('/v1/scrape', { url, actions: [{ type: 'wait', milliseconds: 10 }] });
   assert.equal(act.status, 400);
   assert.equal(act.json.code, 'SCRAPE_ACTIONS_NOT_SUPPORTED');
+  assert.match(act.json.error, /Actions are not supported/); /* Firecrawl's words */
   const noAct = await cinder.post('/v1/scrape', { url, actions: [] });
   assert.equal(noAct.status, 200);
   const shot = await cinder.post('/v1/scrape', { url, formats: ['markdown', 'screenshot'] });

@@ -23,6 +23,28 @@
 #define PAGE_BYTES   (10u << 20)
 #define MAX_PATTERNS 100
 
+#define MAX_DELAY_S                                                                                \
+    60 /* crawl `delay` is seconds between pages; milliseconds sent by mistake                     \
+          (1000 meaning 1000 s per page) are refused instead of obeyed */
+
+/* True when v is a valid crawl delay (0 to MAX_DELAY_S seconds); else records why. */
+static bool delay_ok(json_t *v, params_report_t *rep)
+{
+    if (!json_is_number(v) || json_number_value(v) < 0) {
+        params_issue(rep, "invalid_type", "delay", "delay must be a number of seconds, 0 or more");
+        return false;
+    }
+    if (json_number_value(v) > MAX_DELAY_S) {
+        char msg[128];
+        snprintf(msg, sizeof msg,
+                 "delay is in seconds between pages and must not exceed %d (was %g)", MAX_DELAY_S,
+                 json_number_value(v));
+        params_issue(rep, "too_big", "delay", msg);
+        return false;
+    }
+    return true;
+}
+
 /* Crawler-level keys of a v1/v2 crawl body. Returns false when k is not one of them. */
 static bool crawl_key(const char *k, json_t *v, int version, crawl_opts_t *o, params_report_t *rep)
 {
@@ -38,7 +60,7 @@ static bool crawl_key(const char *k, json_t *v, int version, crawl_opts_t *o, pa
         o->max_depth = (int)n;
     else if (!strcmp(k, "maxDiscoveryDepth") && params_int(v, k, 0, 10000, &n, rep))
         o->max_discovery_depth = (int)n;
-    else if (!strcmp(k, "delay") && json_is_number(v) && json_number_value(v) >= 0)
+    else if (!strcmp(k, "delay") && delay_ok(v, rep))
         o->delay_ms = (long)(json_number_value(v) * 1000);
     else if (!strcmp(k, "maxConcurrency") && params_int(v, k, 1, 1000, &n, rep))
         o->max_concurrency = (int)n;
