@@ -53,6 +53,7 @@ static const struct {
       "All scraping engines failed! -- Double check the URL to make sure it's not broken. "
       "(%s)"}},
     {CINDER_E_PARSE, {500, "SCRAPE_SITE_ERROR", "The page could not be parsed (%s)."}},
+    {CINDER_E_NOT_IMPLEMENTED, {501, "NOT_IMPLEMENTED", "%s"}},
     {CINDER_E_SHUTDOWN, {503, NULL, "The server is shutting down; retry shortly."}},
     {CINDER_E_BUSY, {503, NULL, "The server is overloaded; retry shortly."}},
 };

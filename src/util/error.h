@@ -40,6 +40,7 @@
     X(E_UNAUTHORIZED, "missing or invalid API key")                                                \
     X(E_FORBIDDEN, "API key not permitted")                                                        \
     X(E_KEY_INVALID, "unknown or revoked API key")                                                 \
+    X(E_NOT_IMPLEMENTED, "not implemented by this server")                                         \
     X(E_NO_CREDITS, "insufficient credits")                                                        \
     X(E_RATE_LIMITED, "rate limit exceeded")                                                       \
     X(E_CONFLICT, "conflicts with an earlier request")

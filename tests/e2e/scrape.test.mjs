@@ -31,6 +31,28 @@ test('health and root', async () => {
   assert.match(cinder.log(), /req=[0-9a-f]+ GET \/health 200 [\d.]+ms/);
 });
 
+test('routes cinder knows but does not implement: 501 NOT_IMPLEMENTED naming them; deprecated ones say so', async () => {
+  for (const [method, path] of [['POST', '/v2/map'], ['POST', '/v1/map'], ['POST', '/v2/search'], ['POST', '/v1/extract'],
+    ['GET', '/v2/extract/123e4567-e89b-42d3-a456-426614174000'], ['POST', '/v2/agent'], ['POST', '/v2/crawl/params-preview']]) {
+    const r = method === 'POST' ? await cinder.post(path, {}) : await cinder.get(path);
+    assert.equal(r.status, 501, `${method} ${path}: ${r.text}`);
+    assert.equal(r.json.code, 'NOT_IMPLEMENTED');
+    assert.ok(r.json.error.startsWith(`${method} ${path} is not implemented`), r.text);
+    assert.equal(r.headers.get('deprecation'), null);
+  }
+  for (const path of ['/v1/llmstxt', '/v1/deep-research']) {
+    const r = await cinder.post(path, { url: site.url('/') });
+    assert.equal(r.status, 501);
+    assert.equal(r.headers.get('deprecation'), 'true');
+    assert.match(r.headers.get('warning'), /^299 - ".*deprecated/);
+    assert.match(r.headers.get('link'), /rel="successor-version"/);
+    assert.ok(Array.isArray(r.json.warnings) && r.json.warnings.length === 1);
+  }
+  const v0 = await cinder.post('/v0/search', { query: 'x' });
+  assert.equal(v0.status, 501);
+  assert.ok(v0.json.error && v0.json.success === undefined);
+});
+
 test('v1 scrape of an article: main content, metadata, document shape', async () => {
   const url = site.url('/pages/article.html');
   const r = await cinder.post('/v1/scrape', { url });

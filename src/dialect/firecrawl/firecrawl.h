@@ -31,6 +31,10 @@ void fc_v2_error(api_req_t *r, cinder_err e, const char *detail);
 
 /* Defines a route handler `name` that calls fn(r, version): the dialect files bind the shared
  * handlers to their version with it. */
+/* Answers 501 NOT_IMPLEMENTED for a Firecrawl route cinder knows but does not implement,
+ * naming it and why (dialect/firecrawl/unimplemented.c). */
+void fc_not_implemented(api_req_t *r, int version);
+
 #define FC_VERSIONED(name, fn, version)                                                            \
     static void name(api_req_t *r)                                                                 \
     {                                                                                              \

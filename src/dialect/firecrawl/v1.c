@@ -14,6 +14,7 @@ FC_VERSIONED(v1_crawl_errors, fc_crawl_errors, 1)
 FC_VERSIONED(v1_crawl_ongoing, fc_crawl_ongoing, 1)
 FC_VERSIONED(v1_batch, fc_batch_create, 1)
 FC_VERSIONED(v1_batch_status, fc_batch_status, 1)
+FC_VERSIONED(v1_missing, fc_not_implemented, 1)
 
 const api_route_t firecrawl_v1_routes[] = {
     {"POST", "/v1/scrape", v1_scrape},
@@ -35,6 +36,15 @@ const api_route_t firecrawl_v1_routes[] = {
     {"GET", "/v1/batch/scrape/:id/errors", v1_crawl_errors},
     /* checkBatchScrapeErrors of the v1 SDK sends a DELETE too: answered like the GET */
     {"DELETE", "/v1/batch/scrape/:id/errors", v1_crawl_errors},
+    {"POST", "/v1/map", v1_missing},
+    {"POST", "/v1/search", v1_missing},
+    {"POST", "/v1/x402/search", v1_missing},
+    {"POST", "/v1/extract", v1_missing},
+    {"GET", "/v1/extract/:id", v1_missing},
+    {"POST", "/v1/llmstxt", v1_missing},
+    {"GET", "/v1/llmstxt/:id", v1_missing},
+    {"POST", "/v1/deep-research", v1_missing},
+    {"GET", "/v1/deep-research/:id", v1_missing},
     {NULL, NULL, NULL},
 };
 

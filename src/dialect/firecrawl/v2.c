@@ -14,6 +14,7 @@ FC_VERSIONED(v2_crawl_errors, fc_crawl_errors, 2)
 FC_VERSIONED(v2_crawl_ongoing, fc_crawl_ongoing, 2)
 FC_VERSIONED(v2_batch, fc_batch_create, 2)
 FC_VERSIONED(v2_batch_status, fc_batch_status, 2)
+FC_VERSIONED(v2_missing, fc_not_implemented, 2)
 
 const api_route_t firecrawl_v2_routes[] = {
     {"POST", "/v2/scrape", v2_scrape},
@@ -31,6 +32,14 @@ const api_route_t firecrawl_v2_routes[] = {
     {"GET", "/v2/batch/scrape/:id", v2_batch_status},
     {"DELETE", "/v2/batch/scrape/:id", v2_crawl_cancel},
     {"GET", "/v2/batch/scrape/:id/errors", v2_crawl_errors},
+    {"POST", "/v2/map", v2_missing},
+    {"POST", "/v2/search", v2_missing},
+    {"POST", "/v2/extract", v2_missing},
+    {"GET", "/v2/extract/:id", v2_missing},
+    {"POST", "/v2/agent", v2_missing},
+    {"GET", "/v2/agent/:id", v2_missing},
+    {"DELETE", "/v2/agent/:id", v2_missing},
+    {"POST", "/v2/crawl/params-preview", v2_missing},
     {NULL, NULL, NULL},
 };
 
