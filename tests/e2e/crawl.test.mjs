@@ -175,6 +175,10 @@ test('SDK v2: crawl, startCrawl, getCrawlStatus, getActiveCrawls, cancelCrawl, g
   assert.ok(job.data[0].markdown.length > 0);
   const started = await fc.startCrawl(site.url('/pages/index.html'), { limit: 20, crawlEntireDomain: true, delay: 1 });
   assert.ok(started.id);
+  const running = await cinder.get(`/v2/crawl/${started.id}`);
+  assert.equal(running.json.status, 'scraping');
+  assert.equal(running.json.data.length, running.json.completed); /* everything stored is in this page */
+  assert.equal(running.json.next, undefined, 'no next while nothing stored is left unread');
   const active = await fc.getActiveCrawls();
   assert.ok(active.crawls.some((c) => c.id === started.id));
   assert.equal(await fc.cancelCrawl(started.id), true);
