@@ -156,7 +156,7 @@ test('with API keys: concurrent requests through the key cache and its buckets',
     keyed.get('/v1/crawl/ongoing', { Authorization: 'Bearer fc-nosuchkey' }),
   ]);
   for (const r of replies.slice(0, 13)) assert.equal(r.status, 200, r.text);
-  assert.equal(replies[13].status, 403, replies[13].text); // an unknown key
+  assert.equal(replies[13].status, 401, replies[13].text); // an unknown key: Firecrawl's 401
   checkStopped(keyed, await keyed.term());
 });
 
