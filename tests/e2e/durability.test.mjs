@@ -73,16 +73,22 @@ test('paging a 1,234-document crawl via next returns each document once, during 
   const c = await cinder.post('/v1/crawl', { url: site.url('/crawl/quiet1233/'), limit: 5000, maxConcurrency: 8 });
   const id = c.json.id;
   const during = [];
-  let next = `${cinder.base}/v1/crawl/${id}?limit=50`;
-  let sawRunning = false;
+  let sawRunning = false, status = 'scraping';
   const t0 = Date.now();
-  while (next && Date.now() - t0 < 120000) {
-    const r = await request(next, 'GET');
-    assert.equal(r.status, 200);
-    sawRunning ||= r.json.status === 'scraping';
-    during.push(...r.json.data.map((d) => d.metadata.sourceURL));
-    if (r.json.data.length === 0) await sleep(50); // more may come: next stays until they do
-    next = r.json.next;
+  // next is given while stored documents remain unread; once everything stored so far is read,
+  // a client polls again, here from where it stopped (skip), until the crawl completes
+  while (status !== 'completed' && Date.now() - t0 < 120000) {
+    let next = `${cinder.base}/v1/crawl/${id}?skip=${during.length}&limit=50`;
+    while (next) {
+      const r = await request(next, 'GET');
+      assert.equal(r.status, 200);
+      status = r.json.status;
+      sawRunning ||= status === 'scraping';
+      during.push(...r.json.data.map((d) => d.metadata.sourceURL));
+      if (!r.json.next) assert.ok(during.length >= r.json.completed, 'no next before all stored is read');
+      next = r.json.next;
+    }
+    if (status !== 'completed') await sleep(50);
   }
   assert.ok(sawRunning, 'pages were read while the crawl ran');
   assert.equal(during.length, 1234);
