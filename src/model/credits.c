@@ -48,6 +48,18 @@ cinder_err credits_ledger(store_txn_t *tx, const char *team, const char *job_id,
     return store_tx_ledger(tx, team, job_id, kind, amount, now_ms);
 }
 
+cinder_err credits_reserve(store_txn_t *tx, const char *job_id, store_job_row_t *row,
+                           int64_t credits, int64_t now_ms)
+{
+    cinder_err rc = credits >= 0 ? credits_debit(tx, row->team, credits)
+                                 : credits_credit(tx, row->team, -credits);
+    if (rc)
+        return rc;
+    row->credits_reserved += credits;
+    return credits_ledger(tx, row->team, job_id, credits >= 0 ? "reserve" : "release", -credits,
+                          now_ms);
+}
+
 cinder_err credits_refund(store_txn_t *tx, const char *job_id, store_job_row_t *row, int64_t amount,
                           int64_t now_ms)
 {

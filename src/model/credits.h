@@ -22,6 +22,12 @@ CINDER_MUST_CHECK cinder_err credits_credit(store_txn_t *tx, const char *team, i
 CINDER_MUST_CHECK cinder_err credits_ledger(store_txn_t *tx, const char *team, const char *job_id,
                                             const char *kind, int64_t amount, int64_t now_ms);
 
+/* Reserves credits more for job job_id, whose row is *row (updated; the caller writes it):
+ * debited from its team (CINDER_E_NO_CREDITS when a finite balance cannot cover them), with a
+ * ledger entry. Negative credits release a reservation back to the team. */
+CINDER_MUST_CHECK cinder_err credits_reserve(store_txn_t *tx, const char *job_id,
+                                             store_job_row_t *row, int64_t credits, int64_t now_ms);
+
 /* Refunds amount (> 0) of job job_id, whose row is *row (updated; the caller writes it), to its
  * team with a ledger entry. */
 CINDER_MUST_CHECK cinder_err credits_refund(store_txn_t *tx, const char *job_id,

@@ -307,10 +307,7 @@ static cinder_err retry_locked(store_txn_t *tx, const char *job_id, store_job_ro
     row->status = JOB_RUNNING;
     row->finished_ms = 0;
     row->failed = row->failed > *n ? row->failed - *n : 0;
-    row->credits_reserved += *n;
-    rc = credits_debit(tx, row->team, *n);
-    if (!rc)
-        rc = credits_ledger(tx, row->team, job_id, "reserve", -*n, now_ms);
+    rc = credits_reserve(tx, job_id, row, *n, now_ms);
     if (!rc)
         rc = store_tx_job_error(tx, job_id, NULL, NULL);
     return rc ? rc : store_tx_job_write(tx, job_id, row);

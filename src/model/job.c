@@ -133,13 +133,7 @@ cinder_err model_job_reserve(store_t *st, const char *job_id, int64_t credits, i
     cinder_err rc = job_txn_begin(st, job_id, &tx, &row);
     if (rc)
         return rc;
-    rc = credits >= 0 ? credits_debit(tx, row.team, credits)
-                      : credits_credit(tx, row.team, -credits);
-    if (!rc) {
-        row.credits_reserved += credits;
-        rc = credits_ledger(tx, row.team, job_id, credits >= 0 ? "reserve" : "release", -credits,
-                            now_ms);
-    }
+    rc = credits_reserve(tx, job_id, &row, credits, now_ms);
     if (!rc)
         rc = store_tx_job_write(tx, job_id, &row);
     return store_txn_end(tx, rc);

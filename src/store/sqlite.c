@@ -252,6 +252,24 @@ cinder_err sq_end(sq_t *s, cinder_err rc)
     return rc;
 }
 
+cinder_err sq_step(sq_t *s, sqlite3_stmt *st, const char *what, int64_t *changes)
+{
+    int r = sqlite3_step(st);
+    cinder_err rc = (r & 0xff) == SQLITE_CONSTRAINT ? CINDER_E_CONFLICT : sq_err(s, r, what);
+    if (changes)
+        *changes = rc ? 0 : sqlite3_changes(s->db);
+    sq_done(s, st);
+    return rc;
+}
+
+void sq_bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
 cinder_err sq_exec(sq_t *s, const char *sql)
 {
     char *err = NULL;

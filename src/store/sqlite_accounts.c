@@ -72,18 +72,6 @@ cinder_err sq_jobs_list(void *impl, const char *team, job_kind kind, int64_t off
     return rc;
 }
 
-/* Runs one statement bound by the caller under the mutex; *changes (may be NULL) receives the
- * rows changed. A constraint violation is CINDER_E_CONFLICT. */
-static cinder_err step_one(sq_t *s, sqlite3_stmt *st, int *changes)
-{
-    int r = sqlite3_step(st);
-    cinder_err rc = (r & 0xff) == SQLITE_CONSTRAINT ? CINDER_E_CONFLICT : sq_err(s, r, "accounts");
-    if (changes)
-        *changes = rc ? 0 : sqlite3_changes(s->db);
-    sq_done(s, st);
-    return rc;
-}
-
 cinder_err sq_key_add(void *impl, const store_key_t *key, int64_t team_credits)
 {
     sq_t *s = impl;
@@ -92,13 +80,13 @@ cinder_err sq_key_add(void *impl, const store_key_t *key, int64_t team_credits)
         return rc;
     sqlite3_stmt *st =
         sq_prepare(s, "INSERT OR IGNORE INTO teams(name, credits, created_ms) VALUES(?, ?, ?)");
-    int added = 0;
+    int64_t added = 0;
     rc = st ? CINDER_OK : CINDER_E_STORE;
     if (st) {
         sqlite3_bind_text(st, 1, key->team, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, team_credits < 0 ? -1 : team_credits);
         sqlite3_bind_int64(st, 3, key->created_ms);
-        rc = step_one(s, st, &added);
+        rc = sq_step(s, st, "accounts", &added);
     }
     if (!rc && added && team_credits > 0)
         rc = ledger_add(s, key->team, NULL, "grant", team_credits, key->created_ms);
@@ -111,7 +99,7 @@ cinder_err sq_key_add(void *impl, const store_key_t *key, int64_t team_credits)
         sqlite3_bind_text(st, 3, key->team, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 4, key->rate_per_min);
         sqlite3_bind_int64(st, 5, key->created_ms);
-        rc = step_one(s, st, NULL);
+        rc = sq_step(s, st, "accounts", NULL);
     } else if (!rc) {
         rc = CINDER_E_STORE;
     }
@@ -179,12 +167,12 @@ cinder_err sq_key_revoke(void *impl, const char *prefix, int64_t now_ms)
     pthread_mutex_lock(&s->mu);
     sqlite3_stmt *st = sq_prepare(s, "UPDATE api_keys SET revoked_ms = ? WHERE prefix = ? AND "
                                      "revoked_ms = 0");
-    int changes = 0;
+    int64_t changes = 0;
     cinder_err rc = CINDER_E_STORE;
     if (st) {
         sqlite3_bind_int64(st, 1, now_ms);
         sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
-        rc = step_one(s, st, &changes);
+        rc = sq_step(s, st, "accounts", &changes);
     }
     pthread_mutex_unlock(&s->mu);
     return rc ? rc : changes ? CINDER_OK : CINDER_E_NOT_FOUND;
@@ -248,7 +236,7 @@ cinder_err sq_team_credits(void *impl, const char *name, int64_t delta, bool set
     if (st) {
         sqlite3_bind_int64(st, 1, now);
         sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-        rc = step_one(s, st, NULL);
+        rc = sq_step(s, st, "accounts", NULL);
     }
     if (!rc)
         rc = ledger_add(s, name, NULL, set ? "set" : "grant", set ? now : delta, now_ms);
@@ -270,7 +258,7 @@ cinder_err sq_idem_claim(void *impl, const char *team, const char *key, int64_t 
         sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, now_ms);
-        rc = step_one(s, st, NULL);
+        rc = sq_step(s, st, "accounts", NULL);
     }
     pthread_mutex_unlock(&s->mu);
     return rc;
@@ -285,7 +273,7 @@ cinder_err sq_idem_release(void *impl, const char *team, const char *key)
     if (st) {
         sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-        rc = step_one(s, st, NULL);
+        rc = sq_step(s, st, "accounts", NULL);
     }
     pthread_mutex_unlock(&s->mu);
     return rc;

@@ -91,6 +91,14 @@ void sq_read_end(sq_t *r);
 /* Commits when rc is CINDER_OK, else rolls back; releases the mutex. Returns the outcome. */
 cinder_err sq_end(sq_t *s, cinder_err rc);
 
+/* Steps st (prepared by sq_prepare and bound by the caller) once and hands it back; a
+ * constraint violation is CINDER_E_CONFLICT, other errors are logged as what. *changes (may be
+ * NULL) receives the rows changed. Caller holds s->mu. */
+cinder_err sq_step(sq_t *s, sqlite3_stmt *st, const char *what, int64_t *changes);
+
+/* Binds v at index i (SQLITE_STATIC: v must outlive the step), or NULL when v is NULL. */
+void sq_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
+
 /* Runs sql through sqlite3_exec (caller holds s->mu). */
 cinder_err sq_exec(sq_t *s, const char *sql);
 

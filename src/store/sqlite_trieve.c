@@ -17,14 +17,6 @@
     "id, team, dataset, scrape_id, url, options, crawl, status, interval_ms, next_ms, "            \
     "created_ms, started_ms, done"
 
-static void bind_str(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static char *col_str(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -147,14 +139,14 @@ static cinder_err put_locked(sq_t *s, const store_trieve_t *r)
            "started_ms = excluded.started_ms, done = excluded.done");
     if (!st)
         return CINDER_E_STORE;
-    bind_str(st, 1, r->id);
-    bind_str(st, 2, r->team);
-    bind_str(st, 3, r->dataset);
-    bind_str(st, 4, r->scrape_id);
-    bind_str(st, 5, r->url ? r->url : "");
-    bind_str(st, 6, r->options ? r->options : "{}");
-    bind_str(st, 7, r->crawl ? r->crawl : "{}");
-    bind_str(st, 8, r->status);
+    sq_bind_text_or_null(st, 1, r->id);
+    sq_bind_text_or_null(st, 2, r->team);
+    sq_bind_text_or_null(st, 3, r->dataset);
+    sq_bind_text_or_null(st, 4, r->scrape_id);
+    sq_bind_text_or_null(st, 5, r->url ? r->url : "");
+    sq_bind_text_or_null(st, 6, r->options ? r->options : "{}");
+    sq_bind_text_or_null(st, 7, r->crawl ? r->crawl : "{}");
+    sq_bind_text_or_null(st, 8, r->status);
     sqlite3_bind_int64(st, 9, r->interval_ms);
     sqlite3_bind_int64(st, 10, r->next_ms);
     sqlite3_bind_int64(st, 11, r->created_ms);
@@ -167,8 +159,8 @@ static cinder_err put_locked(sq_t *s, const store_trieve_t *r)
     st = sq_prepare(s, "INSERT OR IGNORE INTO trieve_jobs(request_id, job_id) VALUES(?, ?)");
     if (!st)
         return CINDER_E_STORE;
-    bind_str(st, 1, r->id);
-    bind_str(st, 2, r->scrape_id);
+    sq_bind_text_or_null(st, 1, r->id);
+    sq_bind_text_or_null(st, 2, r->scrape_id);
     rc = sq_err(s, sqlite3_step(st), "crawl request job");
     sq_done(s, st);
     return rc;
@@ -255,9 +247,9 @@ cinder_err sq_trieve_done(void *impl, const char *id, const char *scrape_id, con
                                      "WHERE id = ? AND scrape_id = ?");
     cinder_err rc = CINDER_E_STORE;
     if (st) {
-        bind_str(st, 1, status);
-        bind_str(st, 2, id);
-        bind_str(st, 3, scrape_id);
+        sq_bind_text_or_null(st, 1, status);
+        sq_bind_text_or_null(st, 2, id);
+        sq_bind_text_or_null(st, 3, scrape_id);
         rc = sq_err(s, sqlite3_step(st), "crawl request done");
     }
     sq_done(s, st);
@@ -271,7 +263,7 @@ static cinder_err request_jobs(sq_t *s, const char *id, char ***jobs, size_t *n)
     sqlite3_stmt *st = sq_prepare(s, "SELECT job_id FROM trieve_jobs WHERE request_id = ?");
     if (!st)
         return CINDER_E_STORE;
-    bind_str(st, 1, id);
+    sq_bind_text_or_null(st, 1, id);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -291,7 +283,7 @@ static cinder_err delete_by(sq_t *s, const char *sql, const char *id)
     sqlite3_stmt *st = sq_prepare(s, sql);
     if (!st)
         return CINDER_E_STORE;
-    bind_str(st, 1, id);
+    sq_bind_text_or_null(st, 1, id);
     cinder_err rc = sq_err(s, sqlite3_step(st), sql);
     sq_done(s, st);
     return rc;
@@ -340,7 +332,7 @@ static cinder_err request_exists(sq_t *s, const char *id)
     sqlite3_stmt *st = sq_prepare(s, "SELECT 1 FROM trieve_crawls WHERE id = ?");
     if (!st)
         return CINDER_E_STORE;
-    bind_str(st, 1, id);
+    sq_bind_text_or_null(st, 1, id);
     int rc = sqlite3_step(st);
     sq_done(s, st);
     return rc == SQLITE_ROW ? CINDER_OK : rc == SQLITE_DONE ? CINDER_E_NOT_FOUND : CINDER_E_STORE;
@@ -360,17 +352,17 @@ static cinder_err upsert_one(sq_t *s, const char *team, const char *dataset, con
            "updated_ms = excluded.updated_ms");
     if (!st)
         return CINDER_E_STORE;
-    bind_str(st, 1, team);
-    bind_str(st, 2, dataset);
-    bind_str(st, 3, c->tracking_id);
-    bind_str(st, 4, c->request_id);
-    bind_str(st, 5, c->url ? c->url : "");
+    sq_bind_text_or_null(st, 1, team);
+    sq_bind_text_or_null(st, 2, dataset);
+    sq_bind_text_or_null(st, 3, c->tracking_id);
+    sq_bind_text_or_null(st, 4, c->request_id);
+    sq_bind_text_or_null(st, 5, c->url ? c->url : "");
     sqlite3_bind_int(st, 6, c->position);
-    bind_str(st, 7, c->heading ? c->heading : "");
-    bind_str(st, 8, c->html ? c->html : "");
-    bind_str(st, 9, c->text ? c->text : "");
-    bind_str(st, 10, c->metadata ? c->metadata : "{}");
-    bind_str(st, 11, c->tag_set ? c->tag_set : "[]");
+    sq_bind_text_or_null(st, 7, c->heading ? c->heading : "");
+    sq_bind_text_or_null(st, 8, c->html ? c->html : "");
+    sq_bind_text_or_null(st, 9, c->text ? c->text : "");
+    sq_bind_text_or_null(st, 10, c->metadata ? c->metadata : "{}");
+    sq_bind_text_or_null(st, 11, c->tag_set ? c->tag_set : "[]");
     sqlite3_bind_int64(st, 12, now_ms);
     sqlite3_bind_int64(st, 13, now_ms);
     cinder_err rc = sq_err(s, sqlite3_step(st), "chunk");
@@ -421,8 +413,8 @@ static cinder_err count_chunks(sq_t *s, const char *team, const char *dataset, i
         sq_prepare(s, "SELECT count(*) FROM trieve_chunks WHERE team = ? AND dataset = ?");
     if (!st)
         return CINDER_E_STORE;
-    bind_str(st, 1, team);
-    bind_str(st, 2, dataset);
+    sq_bind_text_or_null(st, 1, team);
+    sq_bind_text_or_null(st, 2, dataset);
     int rc = sqlite3_step(st);
     *total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sq_done(s, st);
@@ -438,8 +430,8 @@ static cinder_err page_locked(sq_t *s, const char *team, const char *dataset, in
            "ORDER BY url, position, tracking_id LIMIT ? OFFSET ?");
     if (!st)
         return CINDER_E_STORE;
-    bind_str(st, 1, team);
-    bind_str(st, 2, dataset);
+    sq_bind_text_or_null(st, 1, team);
+    sq_bind_text_or_null(st, 2, dataset);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
     sqlite3_bind_int64(st, 4, skip);
     size_t cap = 0;

@@ -26,26 +26,6 @@ static cinder_err tx_end(void *tx, cinder_err rc)
     return sq_end(tx, rc);
 }
 
-/* Runs a statement bound by the caller; *changes (may be NULL) receives the rows changed. A
- * constraint violation is CINDER_E_CONFLICT. */
-static cinder_err run(sq_t *s, sqlite3_stmt *st, const char *what, int64_t *changes)
-{
-    int r = sqlite3_step(st);
-    cinder_err rc = (r & 0xff) == SQLITE_CONSTRAINT ? CINDER_E_CONFLICT : sq_err(s, r, what);
-    if (changes)
-        *changes = rc ? 0 : sqlite3_changes(s->db);
-    sq_done(s, st);
-    return rc;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static cinder_err tx_job_insert(void *tx, const store_job_t *job)
 {
     sqlite3_stmt *st =
@@ -54,7 +34,7 @@ static cinder_err tx_job_insert(void *tx, const store_job_t *job)
     if (!st)
         return CINDER_E_STORE;
     sq_bind_job_create(st, job);
-    return run(tx, st, "insert job", NULL);
+    return sq_step(tx, st, "insert job", NULL);
 }
 
 static void read_row(sqlite3_stmt *st, store_job_row_t *r)
@@ -114,7 +94,7 @@ static cinder_err tx_job_write(void *tx, const char *id, const store_job_row_t *
     for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++)
         sqlite3_bind_int64(st, i + 2, v[i]);
     sqlite3_bind_text(st, 13, id, -1, SQLITE_STATIC);
-    return run(tx, st, "write job", NULL);
+    return sq_step(tx, st, "write job", NULL);
 }
 
 static cinder_err tx_job_error(void *tx, const char *id, const char *error, const char *code)
@@ -122,10 +102,10 @@ static cinder_err tx_job_error(void *tx, const char *id, const char *error, cons
     sqlite3_stmt *st = sq_prepare(tx, "UPDATE jobs SET error = ?, error_code = ? WHERE id = ?");
     if (!st)
         return CINDER_E_STORE;
-    bind_text(st, 1, error);
-    bind_text(st, 2, code);
+    sq_bind_text_or_null(st, 1, error);
+    sq_bind_text_or_null(st, 2, code);
     sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-    return run(tx, st, "job error", NULL);
+    return sq_step(tx, st, "job error", NULL);
 }
 
 static cinder_err tx_job_delete(void *tx, const char *id)
@@ -147,10 +127,10 @@ static cinder_err tx_item_insert(void *tx, const char *job_id, const store_item_
     sqlite3_bind_text(st, 4, row->url, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 5, row->depth);
     sqlite3_bind_int(st, 6, row->status);
-    bind_text(st, 7, row->reason);
+    sq_bind_text_or_null(st, 7, row->reason);
     sqlite3_bind_int64(st, 8, row->created_ms);
     int64_t changes = 0;
-    cinder_err rc = run(s, st, "insert item", &changes);
+    cinder_err rc = sq_step(s, st, "insert item", &changes);
     *inserted = changes == 1;
     return rc;
 }
@@ -181,9 +161,9 @@ static cinder_err tx_item_find(void *tx, const char *job_id, const char *key, st
 static void bind_set(sqlite3_stmt *st, const store_item_set_t *to)
 {
     sqlite3_bind_int(st, 1, to->status);
-    bind_text(st, 2, to->reason);
-    bind_text(st, 3, to->error);
-    bind_text(st, 4, to->error_code);
+    sq_bind_text_or_null(st, 2, to->reason);
+    sq_bind_text_or_null(st, 3, to->error);
+    sq_bind_text_or_null(st, 4, to->error_code);
     sqlite3_bind_int64(st, 5, to->http_status);
     sqlite3_bind_int64(st, 6, to->not_before_ms);
     sqlite3_bind_int64(st, 7, to->finished_ms);
@@ -207,7 +187,7 @@ static cinder_err tx_item_set(void *tx, const char *job_id, int64_t seq, item_st
     sqlite3_bind_int64(st, 10, seq);
     sqlite3_bind_int(st, 11, from);
     int64_t changes = 0;
-    cinder_err rc = run(s, st, "set item", &changes);
+    cinder_err rc = sq_step(s, st, "set item", &changes);
     *changed = changes == 1;
     return rc;
 }
@@ -237,7 +217,7 @@ static cinder_err tx_items_set_all(void *tx, const char *job_id, item_status fro
         return CINDER_E_STORE;
     bind_set(st, to);
     sqlite3_bind_int(st, 9, from);
-    return run(s, st, "set items", changed);
+    return sq_step(s, st, "set items", changed);
 }
 
 static cinder_err tx_items_due(void *tx, const char *job_id, size_t max, int64_t now_ms,
@@ -287,7 +267,7 @@ static cinder_err tx_doc_insert(void *tx, const char *job_id, int64_t doc_seq, i
     else
         sq_bind_doc(st, 3, doc, len);
     sqlite3_bind_int64(st, 6, item_seq);
-    return run(s, st, "insert document", NULL);
+    return sq_step(s, st, "insert document", NULL);
 }
 
 static cinder_err tx_team_credits(void *tx, const char *team, int64_t *credits)
@@ -313,7 +293,7 @@ static cinder_err tx_team_set_credits(void *tx, const char *team, int64_t credit
         return CINDER_E_STORE;
     sqlite3_bind_int64(st, 1, credits);
     sqlite3_bind_text(st, 2, team, -1, SQLITE_STATIC);
-    return run(tx, st, "set team credits", NULL);
+    return sq_step(tx, st, "set team credits", NULL);
 }
 
 static cinder_err tx_ledger(void *tx, const char *team, const char *job_id, const char *kind,
@@ -324,11 +304,11 @@ static cinder_err tx_ledger(void *tx, const char *team, const char *job_id, cons
     if (!st)
         return CINDER_E_STORE;
     sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
-    bind_text(st, 2, job_id);
+    sq_bind_text_or_null(st, 2, job_id);
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, amount);
     sqlite3_bind_int64(st, 5, now_ms);
-    return run(tx, st, "ledger", NULL);
+    return sq_step(tx, st, "ledger", NULL);
 }
 
 static cinder_err tx_event(void *tx, const char *job_id, const store_event_t *ev, int64_t doc_seq,
